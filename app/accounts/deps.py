@@ -1,0 +1,94 @@
+"""Request dependencies: the session cookie, the signed-in user, role gates and CSRF checks."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+
+from app.accounts import sessions
+from app.accounts.models import Role, UserSession
+from app.accounts.service import Principal, principal_for
+from app.config import get_settings
+from app.db import SessionDep
+from app.errors import CsrfRefused, NotAuthenticated, NotPermitted
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def cookie_name() -> str:
+    # The __Host- prefix pins the cookie to this host and path, and needs Secure.
+    return "__Host-tc_session" if get_settings().secure_cookies else "tc_session"
+
+
+def set_session_cookie(response: Response, token: str) -> None:
+    response.set_cookie(
+        cookie_name(),
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(cookie_name(), path="/")
+
+
+def session_token(request: Request) -> str | None:
+    return request.cookies.get(cookie_name())
+
+
+def _live_session(request: Request, session: SessionDep) -> UserSession | None:
+    return sessions.load(session=session, token=session_token(request))
+
+
+LiveSession = Annotated[UserSession | None, Depends(_live_session)]
+
+
+def _principal(session: SessionDep, row: LiveSession) -> Principal | None:
+    return principal_for(session=session, row=row) if row else None
+
+
+MaybeUser = Annotated[Principal | None, Depends(_principal)]
+
+
+def _require_user(principal: MaybeUser) -> Principal:
+    if principal is None:
+        raise NotAuthenticated()
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(_require_user)]
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that lets through only users holding one of `roles`."""
+
+    def gate(principal: CurrentUser) -> Principal:
+        if not principal.has(*roles):
+            raise NotPermitted()
+        return principal
+
+    gate.__name__ = "require_" + "_or_".join(roles)
+    return gate
+
+
+async def csrf_protect(request: Request, row: LiveSession) -> None:
+    """Refuse a state-changing request without the session's token (form field or header)."""
+    if request.method in SAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        value = (await request.form()).get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if row is None or not sent or not hmac.compare_digest(sent, row.csrf_token):
+        raise CsrfRefused()

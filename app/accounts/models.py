@@ -1,0 +1,81 @@
+"""Users, roles, teams and server-side sessions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Column, Field, SQLModel, String
+
+from app.models_base import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    COACH = "coach"
+    ADMIN = "admin"
+
+
+class MembershipKind(StrEnum):
+    MEMBER = "member"  # an officer belongs to one team
+    SUPERVISES = "supervises"
+    COACHES = "coaches"
+
+
+class Team(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    username: str = Field(max_length=50, unique=True, index=True)
+    display_name: str = Field(max_length=100)
+    collar_number: str = Field(default="", max_length=20)
+    password_hash: str = Field(max_length=255)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class UserRole(SQLModel, table=True):
+    __tablename__ = "user_role"
+
+    user_id: uuid.UUID = Field(foreign_key="app_user.id", primary_key=True, ondelete="CASCADE")
+    role: Role = Field(sa_column=Column(String(20), primary_key=True))
+
+
+class TeamMembership(SQLModel, table=True):
+    __tablename__ = "team_membership"
+
+    user_id: uuid.UUID = Field(foreign_key="app_user.id", primary_key=True, ondelete="CASCADE")
+    team_id: uuid.UUID = Field(foreign_key="team.id", primary_key=True, ondelete="CASCADE")
+    kind: MembershipKind = Field(sa_column=Column(String(20), primary_key=True))
+
+
+class UserSession(SQLModel, table=True):
+    """A server-side session. The cookie holds a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "user_session"
+
+    id: str = Field(primary_key=True, max_length=64)  # sha256 hex of the cookie token
+    user_id: uuid.UUID | None = Field(
+        default=None, foreign_key="app_user.id", index=True, ondelete="CASCADE"
+    )
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed log-ins by user name (known or not, so nothing tells which names exist)."""
+
+    __tablename__ = "login_throttle"
+
+    username: str = Field(primary_key=True, max_length=50)
+    failures: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)

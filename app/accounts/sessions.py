@@ -1,0 +1,74 @@
+"""Server-side sessions: create, load (with idle and absolute expiry), rotate and end."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, delete
+
+from app.accounts.models import UserSession
+from app.config import get_settings
+from app.models_base import utcnow
+
+
+def _key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create(*, session: Session, user_id: uuid.UUID | None) -> tuple[str, UserSession]:
+    """A new session with a new id and CSRF token; the caller commits. Returns the cookie token."""
+    token = secrets.token_urlsafe(32)
+    row = UserSession(id=_key(token), user_id=user_id, csrf_token=secrets.token_urlsafe(32))
+    session.add(row)
+    return token, row
+
+
+def is_expired(row: UserSession, now: datetime) -> bool:
+    s = get_settings()
+    return (
+        now - row.last_seen_at > timedelta(minutes=s.session_idle_minutes)
+        or now - row.created_at > timedelta(hours=s.session_absolute_hours)
+    )
+
+
+def load(*, session: Session, token: str | None) -> UserSession | None:
+    """The live session for a cookie token, touched; an expired one is deleted and None returned."""
+    if not token or len(token) > 200:
+        return None
+    row = session.get(UserSession, _key(token))
+    if row is None:
+        return None
+    now = utcnow()
+    if is_expired(row, now):
+        session.delete(row)
+        session.commit()
+        return None
+    if (now - row.last_seen_at).total_seconds() >= get_settings().session_touch_seconds:
+        row.last_seen_at = now
+        session.add(row)
+        session.commit()
+    return row
+
+
+def end(*, session: Session, token: str | None) -> None:
+    if token:
+        session.exec(delete(UserSession).where(col(UserSession.id) == _key(token)))
+
+
+def end_all_for(*, session: Session, user_id: uuid.UUID) -> None:
+    session.exec(delete(UserSession).where(col(UserSession.user_id) == user_id))
+
+
+def purge_expired(*, session: Session) -> None:
+    s = get_settings()
+    now = utcnow()
+    session.exec(
+        delete(UserSession).where(
+            (col(UserSession.last_seen_at) < now - timedelta(minutes=s.session_idle_minutes))
+            | (col(UserSession.created_at) < now - timedelta(hours=s.session_absolute_hours))
+        )
+    )
+

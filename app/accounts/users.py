@@ -1,0 +1,238 @@
+"""Administering users and teams. Every change is audited in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, delete, select
+
+from app.accounts import sessions
+from app.accounts.models import LoginThrottle, MembershipKind, Role, Team, TeamMembership, User, UserRole
+from app.accounts.passwords import hash_password
+from app.accounts.service import Principal
+from app.audit import service as audit
+from app.errors import DomainError, NotFound
+
+
+class UsernameTaken(DomainError):
+    status_code = 422
+    code = "username_taken"
+
+
+class CannotDisableSelf(DomainError):
+    status_code = 422
+    code = "cannot_disable_self"
+
+
+class TeamNameTaken(DomainError):
+    status_code = 422
+    code = "team_name_taken"
+
+
+@dataclass(frozen=True)
+class UserView:
+    user: User
+    roles: list[Role]
+    team: Team | None
+    supervises: list[Team]
+    coaches: list[Team]
+
+
+def _audit(session: Session, actor: Principal, action: str, user: User, **detail: object) -> None:
+    audit.record(
+        session=session,
+        action=action,
+        actor_id=actor.id,
+        actor_name=actor.user.username,
+        object_type="user",
+        object_id=str(user.id),
+        detail={"username": user.username, **detail},
+    )
+
+
+def list_teams(*, session: Session) -> list[Team]:
+    return list(session.exec(select(Team).order_by(col(Team.name))))
+
+
+def get_user(*, session: Session, user_id: uuid.UUID) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("user")
+    return user
+
+
+def view_users(*, session: Session) -> list[UserView]:
+    users = list(session.exec(select(User).order_by(col(User.username))))
+    teams = {t.id: t for t in list_teams(session=session)}
+    roles: dict[uuid.UUID, list[Role]] = {}
+    for user_id, role in session.exec(select(UserRole.user_id, UserRole.role)):
+        roles.setdefault(user_id, []).append(Role(role))
+    links: dict[tuple[uuid.UUID, str], list[Team]] = {}
+    for m in session.exec(select(TeamMembership)):
+        links.setdefault((m.user_id, m.kind), []).append(teams[m.team_id])
+    order = list(Role)
+    return [
+        UserView(
+            user=u,
+            roles=sorted(roles.get(u.id, []), key=order.index),
+            team=next(iter(links.get((u.id, MembershipKind.MEMBER), [])), None),
+            supervises=links.get((u.id, MembershipKind.SUPERVISES), []),
+            coaches=links.get((u.id, MembershipKind.COACHES), []),
+        )
+        for u in users
+    ]
+
+
+def view_user(*, session: Session, user_id: uuid.UUID) -> UserView:
+    get_user(session=session, user_id=user_id)
+    return next(v for v in view_users(session=session) if v.user.id == user_id)
+
+
+def _set_access(
+    session: Session,
+    user: User,
+    *,
+    roles: set[Role],
+    team_id: uuid.UUID | None,
+    supervises: set[uuid.UUID],
+    coaches: set[uuid.UUID],
+) -> None:
+    session.exec(delete(UserRole).where(col(UserRole.user_id) == user.id))
+    session.exec(delete(TeamMembership).where(col(TeamMembership.user_id) == user.id))
+    session.flush()
+    for role in sorted(roles):
+        session.add(UserRole(user_id=user.id, role=role))
+    memberships = [(team_id, MembershipKind.MEMBER)] if team_id else []
+    memberships += [(t, MembershipKind.SUPERVISES) for t in supervises]
+    memberships += [(t, MembershipKind.COACHES) for t in coaches]
+    for tid, kind in memberships:
+        if session.get(Team, tid) is None:
+            raise NotFound("team")
+        session.add(TeamMembership(user_id=user.id, team_id=tid, kind=kind))
+
+
+def create_user(
+    *,
+    session: Session,
+    actor: Principal,
+    username: str,
+    display_name: str,
+    collar_number: str,
+    password: str,
+    roles: set[Role],
+    team_id: uuid.UUID | None = None,
+    supervises: set[uuid.UUID] | None = None,
+    coaches: set[uuid.UUID] | None = None,
+) -> User:
+    name = username.strip().lower()
+    if session.exec(select(User).where(User.username == name)).first():
+        raise UsernameTaken(name)
+    user = User(
+        username=name,
+        display_name=display_name.strip(),
+        collar_number=collar_number.strip(),
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    _set_access(
+        session,
+        user,
+        roles=roles,
+        team_id=team_id,
+        supervises=supervises or set(),
+        coaches=coaches or set(),
+    )
+    _audit(session, actor, "user.created", user, roles=sorted(roles))
+    session.commit()
+    return user
+
+
+def update_access(
+    *,
+    session: Session,
+    actor: Principal,
+    user_id: uuid.UUID,
+    display_name: str,
+    collar_number: str,
+    roles: set[Role],
+    team_id: uuid.UUID | None,
+    supervises: set[uuid.UUID],
+    coaches: set[uuid.UUID],
+) -> User:
+    user = get_user(session=session, user_id=user_id)
+    user.display_name = display_name.strip()
+    user.collar_number = collar_number.strip()
+    session.add(user)
+    _set_access(
+        session, user, roles=roles, team_id=team_id, supervises=supervises, coaches=coaches
+    )
+    # Changed roles take effect at the next request: sessions are read afresh each time.
+    _audit(
+        session,
+        actor,
+        "user.access_changed",
+        user,
+        roles=sorted(roles),
+        team=str(team_id) if team_id else None,
+        supervises=sorted(str(t) for t in supervises),
+        coaches=sorted(str(t) for t in coaches),
+    )
+    session.commit()
+    return user
+
+
+def set_active(*, session: Session, actor: Principal, user_id: uuid.UUID, active: bool) -> User:
+    user = get_user(session=session, user_id=user_id)
+    if user.id == actor.id and not active:
+        raise CannotDisableSelf()
+    user.is_active = active
+    session.add(user)
+    if not active:
+        sessions.end_all_for(session=session, user_id=user.id)  # takes effect at once
+    _audit(session, actor, "user.enabled" if active else "user.disabled", user)
+    session.commit()
+    return user
+
+
+def unlock(*, session: Session, actor: Principal, user_id: uuid.UUID) -> User:
+    user = get_user(session=session, user_id=user_id)
+    row = session.get(LoginThrottle, user.username)
+    if row is not None:
+        session.delete(row)
+    _audit(session, actor, "user.unlocked", user)
+    session.commit()
+    return user
+
+
+def reset_password(
+    *, session: Session, actor: Principal, user_id: uuid.UUID, password: str
+) -> User:
+    user = get_user(session=session, user_id=user_id)
+    user.password_hash = hash_password(password)
+    session.add(user)
+    sessions.end_all_for(session=session, user_id=user.id)
+    _audit(session, actor, "user.password_reset", user)
+    session.commit()
+    return user
+
+
+def create_team(*, session: Session, actor: Principal, name: str) -> Team:
+    clean = name.strip()
+    if session.exec(select(Team).where(Team.name == clean)).first():
+        raise TeamNameTaken(clean)
+    team = Team(name=clean)
+    session.add(team)
+    session.flush()
+    audit.record(
+        session=session,
+        action="team.created",
+        actor_id=actor.id,
+        actor_name=actor.user.username,
+        object_type="team",
+        object_id=str(team.id),
+        detail={"name": clean},
+    )
+    session.commit()
+    return team

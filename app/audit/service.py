@@ -1,0 +1,118 @@
+"""Append to the audit log, in the caller's transaction, and verify its hash chain.
+
+Other domains call `audit.record(...)` before they commit, so an action and its audit entry
+are saved together or not at all. This module imports no other domain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlmodel import Session, col, select
+
+from app.audit.models import AuditEvent, AuditHead
+
+
+def _digest(event: AuditEvent) -> str:
+    body = {
+        "prev": event.prev_hash,
+        "id": str(event.id),
+        "at": event.at.isoformat(),
+        "actor_id": str(event.actor_id) if event.actor_id else None,
+        "actor_name": event.actor_name,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "reason": event.reason,
+        "detail": event.detail,
+        "ip": event.ip,
+    }
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def record(
+    *,
+    session: Session,
+    action: str,
+    actor_id: uuid.UUID | None = None,
+    actor_name: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+    ip: str = "",
+) -> AuditEvent:
+    """Add one entry to the session's transaction; the caller commits it with its action."""
+    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    if head is None:
+        head = AuditHead(id=1, last_hash="")
+        session.add(head)
+    event = AuditEvent(
+        actor_id=actor_id,
+        actor_name=actor_name,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        reason=reason[:500],
+        detail=detail or {},
+        ip=ip[:64],
+        prev_hash=head.last_hash,
+    )
+    event.hash = _digest(event)
+    head.last_hash = event.hash
+    session.add(event)
+    session.add(head)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    broken_at: int | None  # the seq of the first entry that does not match
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def verify_chain(events: Iterable[AuditEvent]) -> ChainReport:
+    prev = ""
+    checked = 0
+    for event in events:
+        checked += 1
+        if event.prev_hash != prev or _digest(event) != event.hash:
+            return ChainReport(checked=checked, broken_at=event.seq)
+        prev = event.hash
+    return ChainReport(checked=checked, broken_at=None)
+
+
+def verify(*, session: Session) -> ChainReport:
+    events = session.exec(select(AuditEvent).order_by(col(AuditEvent.seq))).yield_per(500)
+    return verify_chain(events)
+
+
+def recent(
+    *, session: Session, limit: int = 50, offset: int = 0, action: str | None = None
+) -> list[AuditEvent]:
+    query = select(AuditEvent).order_by(col(AuditEvent.seq).desc())
+    if action:
+        query = query.where(AuditEvent.action == action)
+    return list(session.exec(query.offset(offset).limit(limit)))
+
+
+class AuditIsAppendOnly(Exception):
+    """Raised when code tries to change or delete an audit entry."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, _context: Any, _instances: Any) -> None:
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise AuditIsAppendOnly("audit entries are never changed or deleted")

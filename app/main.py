@@ -1,0 +1,106 @@
+"""create_app(): static files, routers, security headers and error handlers."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.accounts import admin_routes as accounts_admin
+from app.accounts import routes as accounts
+from app.accounts.deps import csrf_protect
+from app.audit import routes as audit
+from app.config import get_settings
+from app.db import SessionDep
+from app.errors import DomainError, NotAuthenticated
+from app.paths import STATIC_DIR
+from app.security import SecurityHeaders
+from app.templating import templates
+
+log = logging.getLogger("thinkchild")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_page(request: Request, status: int, code: str = "") -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": code or str(status)}, status_code=status)
+    name = f"errors/{status if status in (403, 404, 422, 429) else 500}.html"
+    if status in (400, 401, 405, 409):
+        name = "errors/400.html"
+    return templates.TemplateResponse(
+        request, name, {"principal": None, "csrf_token": "", "code": code}, status_code=status
+    )
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    if isinstance(exc, NotAuthenticated):
+        if _wants_json(request):
+            return JSONResponse({"error": exc.code}, status_code=401)
+        target = "/login?next=" + quote(request.url.path, safe="/")
+        if request.headers.get("HX-Request") == "true":
+            return Response(status_code=204, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+    return _error_page(request, exc.status_code, exc.code)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    return _error_page(request, exc.status_code)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    if _wants_json(request):
+        errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+        return JSONResponse({"error": "invalid", "errors": errors}, status_code=422)
+    return _error_page(request, 422, "invalid")
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _error_page(request, 500)
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(
+        title="Think Child",
+        version="0.1.0",
+        dependencies=[Depends(csrf_protect)],
+        docs_url="/api/docs" if settings.is_development else None,
+        redoc_url=None,
+    )
+    app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _server_error)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz(session: SessionDep) -> PlainTextResponse:
+        try:
+            session.connection().execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            log.exception("health check: database unavailable")
+            return PlainTextResponse("database unavailable", status_code=503)
+        return PlainTextResponse("ok")
+
+    app.include_router(accounts.router)
+    app.include_router(accounts_admin.router)
+    app.include_router(audit.router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,4 @@
+"""Imports every domain's models so that the metadata (and Alembic) sees every table."""
+
+from app.accounts import models as accounts  # noqa: F401
+from app.audit import models as audit  # noqa: F401
