@@ -14,38 +14,12 @@ from jinja2 import (
     PrefixLoader,
     Undefined,
 )
-from jinja2.utils import missing
 
 from app.paths import TEMPLATES_DIR
 
 UK = ZoneInfo("Europe/London")
 GOVUK_FRONTEND_VERSION = "6.3.0"
 HTMX_VERSION = "2.0.11"
-
-
-class StrictNamesUndefined(Undefined):
-    """Strict for a missing variable (a typo in our templates fails loudly), lenient for a
-    missing key of a dict: the GOV.UK macros test optional parameters with `if params.x`."""
-
-    __slots__ = ()
-
-    def _strict(self) -> bool:
-        return self._undefined_obj is missing
-
-    def __str__(self) -> str:
-        if self._strict():
-            self._fail_with_undefined_error()
-        return ""
-
-    def __bool__(self) -> bool:
-        if self._strict():
-            self._fail_with_undefined_error()
-        return False
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        if self._strict():
-            self._fail_with_undefined_error()
-        return iter(())
 
 
 def uk_time(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M") -> str:
@@ -64,7 +38,9 @@ def _environment() -> Environment:
             ]
         ),
         autoescape=True,
-        undefined=StrictNamesUndefined,
+        # Lenient undefined on purpose: the GOV.UK macros test optional parameters (and build
+        # intermediate values) that are often missing; strict modes break them.
+        undefined=Undefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )

@@ -13,7 +13,8 @@ from app.templating import templates
 
 def render(
     request: Request,
-    name: str,
+    template: str,
+    /,
     *,
     principal: Principal | None,
     status_code: int = 200,
@@ -24,7 +25,7 @@ def render(
     token = csrf_token or (principal.session.csrf_token if principal else "")
     response = templates.TemplateResponse(
         request,
-        name,
+        template,
         {"principal": principal, "csrf_token": token, **context},
         status_code=status_code,
     )

@@ -1,0 +1,57 @@
+# Think Child: `make run` serves the app; `make test` runs every test. See README.md.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+PYTEST := $(BIN)/python -m pytest
+
+.PHONY: run serve migrate seed test test-sqlite test-postgres lint format assets clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.app: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,dev]'
+	@touch $@ $(VENV)/.app
+
+migrate: $(VENV)/.app
+	$(BIN)/alembic upgrade head
+
+seed: migrate
+	$(BIN)/python -m app.seed
+
+run: seed
+	@echo "Think Child is starting: open http://127.0.0.1:$(PORT)/login (demo logins in README.md)"
+	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port $(PORT) --proxy-headers
+
+test: $(VENV)/.test
+	bash scripts/system-deps.sh
+	$(MAKE) --no-print-directory test-sqlite test-postgres
+
+# Everything, on SQLite (unit, HTTP and the browser tests in headless Chromium).
+test-sqlite: $(VENV)/.test
+	$(PYTEST) -q
+
+# Every database-facing test again on a throwaway PostgreSQL.
+test-postgres: $(VENV)/.test
+	bash scripts/with-postgres.sh $(PYTEST) -q -m "not browser"
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(VENV)/.test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+assets:
+	bash scripts/vendor-assets.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,94 @@
+"""Test harness: a migrated database per run, a rolled-back transaction per test, logins.
+
+DATABASE_URL selects the database (the PostgreSQL run sets it); otherwise a fresh SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+_tmp = Path(tempfile.mkdtemp(prefix="thinkchild-test-"))
+os.environ["ENVIRONMENT"] = "test"
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp / 'test.db'}")
+# Cheap argon2 parameters keep the suite fast; production uses OWASP's (see app/config.py).
+os.environ["ARGON2_MEMORY_KIB"] = "64"
+os.environ["ARGON2_TIME_COST"] = "1"
+os.environ["SESSION_TOUCH_SECONDS"] = "0"
+
+import pytest  # noqa: E402
+from sqlalchemy import Engine, text  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from app.config import get_settings  # noqa: E402
+from app.db import get_engine, get_session  # noqa: E402
+from app.main import app  # noqa: E402
+from tests.factories import PASSWORD, make_team, make_user  # noqa: E402
+from tests.helpers import Browserless, migrate  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Engine]:
+    eng = get_engine()
+    if eng.dialect.name == "postgresql":
+        with eng.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    migrate(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A real session whose every commit is a savepoint inside a transaction rolled back after."""
+    with engine.connect() as conn:
+        outer = conn.begin()
+        with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
+            yield s
+        outer.rollback()
+
+
+@pytest.fixture
+def client(session: Session) -> Iterator[Browserless]:
+    app.dependency_overrides[get_session] = lambda: session
+    with Browserless(app) as c:
+        yield c
+    app.dependency_overrides.clear()
+
+
+@pytest.fixture
+def settings() -> Iterator[object]:
+    yield get_settings()
+
+
+def _login_as(client: Browserless, session: Session, *roles: str) -> Browserless:
+    team = make_team(session)
+    user = make_user(session, roles=roles, team=team, supervises=[team], coaches=[team])
+    client.log_in(user.username, PASSWORD)
+    client.user = user
+    client.team = team
+    return client
+
+
+@pytest.fixture
+def as_officer(client: Browserless, session: Session) -> Browserless:
+    return _login_as(client, session, "officer")
+
+
+@pytest.fixture
+def as_supervisor(client: Browserless, session: Session) -> Browserless:
+    return _login_as(client, session, "supervisor")
+
+
+@pytest.fixture
+def as_coach(client: Browserless, session: Session) -> Browserless:
+    return _login_as(client, session, "coach")
+
+
+@pytest.fixture
+def as_admin(client: Browserless, session: Session) -> Browserless:
+    return _login_as(client, session, "admin")
+
+

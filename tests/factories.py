@@ -1,0 +1,56 @@
+"""Small typed factories for test data."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+from sqlmodel import Session
+
+from app.accounts.models import MembershipKind, Role, Team, TeamMembership, User, UserRole
+from app.accounts.passwords import hash_password
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+
+def make_team(session: Session, name: str | None = None) -> Team:
+    team = Team(name=name or f"Team {next(_counter)}")
+    session.add(team)
+    session.commit()
+    return team
+
+
+def make_user(
+    session: Session,
+    *,
+    roles: Iterable[str] = ("officer",),
+    username: str | None = None,
+    team: Team | None = None,
+    supervises: Iterable[Team] = (),
+    coaches: Iterable[Team] = (),
+    active: bool = True,
+    password: str = PASSWORD,
+) -> User:
+    n = next(_counter)
+    user = User(
+        username=username or f"user{n}",
+        display_name=f"Test User {n}",
+        collar_number=f"PC {n}",
+        password_hash=hash_password(password),
+        is_active=active,
+    )
+    session.add(user)
+    session.flush()
+    roles = {Role(r) for r in roles}
+    session.add_all(UserRole(user_id=user.id, role=r) for r in roles)
+    links: list[tuple[Team, MembershipKind]] = []
+    if team is not None and Role.OFFICER in roles:
+        links.append((team, MembershipKind.MEMBER))
+    if Role.SUPERVISOR in roles:
+        links += [(t, MembershipKind.SUPERVISES) for t in supervises]
+    if Role.COACH in roles:
+        links += [(t, MembershipKind.COACHES) for t in coaches]
+    session.add_all(TeamMembership(user_id=user.id, team_id=t.id, kind=k) for t, k in links)
+    session.commit()
+    return user
