@@ -9,7 +9,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Seeds the demo users; `python -m app.seed` refuses to run outside development.
-DEFAULT_DEMO_PASSWORD = "think-child-demo"  # noqa: S105
+DEFAULT_DEMO_PASSWORD = "think-child-demo"
 
 
 class Environment(StrEnum):

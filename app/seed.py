@@ -17,7 +17,9 @@ from app.db import get_engine
 
 TEAMS = ("Response Team A", "Response Team B")
 # username, display name, collar number, roles, team index member of, supervises, coaches
-DEMO_USERS: tuple[tuple[str, str, str, tuple[Role, ...], int | None, tuple[int, ...], tuple[int, ...]], ...] = (
+DEMO_USERS: tuple[
+    tuple[str, str, str, tuple[Role, ...], int | None, tuple[int, ...], tuple[int, ...]], ...
+] = (
     ("officer1", "PC Alex Morgan", "PC 1001", (Role.OFFICER,), 0, (), ()),
     ("officer2", "PC Sam Patel", "PC 1002", (Role.OFFICER,), 0, (), ()),
     ("officer3", "PC Jordan Lee", "PC 2001", (Role.OFFICER,), 1, (), ()),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Connection
 
@@ -16,7 +16,7 @@ config = context.config
 target_metadata = metadata
 
 
-def _render_item(type_: str, obj: Any, _autogen_context: Any) -> str | bool:
+def _render_item(type_: str, obj: Any, _autogen_context: Any) -> str | Literal[False]:
     # Migrations stand alone: write the app's UTC column type as the plain type it stores.
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

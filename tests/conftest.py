@@ -90,5 +90,3 @@ def as_coach(client: Browserless, session: Session) -> Browserless:
 @pytest.fixture
 def as_admin(client: Browserless, session: Session) -> Browserless:
     return _login_as(client, session, "admin")
-
-

@@ -41,7 +41,11 @@ class Browserless(TestClient):
 
     def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
         response = super().request(method, url, *args, **kwargs)
-        match = CSRF_META.search(response.text) if "html" in response.headers.get("content-type", "") else None
+        match = (
+            CSRF_META.search(response.text)
+            if "html" in response.headers.get("content-type", "")
+            else None
+        )
         if match and match.group(1):
             self.csrf = match.group(1)
         return response

@@ -27,5 +27,9 @@ def test_upgrade_head_on_an_empty_database_and_back(tmp_path) -> None:
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
-    assert diff == [], f"models differ from migrations: run 'alembic revision --autogenerate': {diff}"
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
+        )
+    assert diff == [], (
+        f"models differ from migrations: run 'alembic revision --autogenerate': {diff}"
+    )

@@ -34,9 +34,13 @@ def _uuid(value: str) -> uuid.UUID | None:
         return None
 
 
-def _text(form: FormData, name: str, limit: int) -> str:
+def _raw(form: FormData, name: str, limit: int) -> str:
     value = form.get(name)
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _text(form: FormData, name: str, limit: int) -> str:
+    return _raw(form, name, limit).strip()
 
 
 def _uuids(form: FormData, name: str, known: set[uuid.UUID]) -> set[uuid.UUID]:
@@ -49,7 +53,7 @@ def parse_user_form(form: FormData, *, known_teams: set[uuid.UUID], new: bool) -
         username=_text(form, "username", 50).lower(),
         display_name=_text(form, "display_name", 100),
         collar_number=_text(form, "collar_number", 20),
-        password=(form.get("password") or "") if new else "",  # type: ignore[assignment]
+        password=_raw(form, "password", 1000) if new else "",
         roles={Role(r) for r in form.getlist("roles") if r in {x.value for x in Role}},
         team_id=_uuid(_text(form, "team_id", 40)),
         supervises=_uuids(form, "supervises", known_teams),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -88,7 +88,7 @@ def login(
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
-    page = {"username": username[:50], "next_url": _safe_next(next)}
+    page: dict[str, Any] = {"username": username[:50], "next_url": _safe_next(next)}
     if not username.strip() or not password:
         error = "missing_username" if not username.strip() else "missing_password"
         return _login_page(request, session, row, status_code=422, error=error, **page)

@@ -60,9 +60,7 @@ def principal_for(*, session: Session, row: UserSession) -> Principal | None:
     roles = frozenset(session.exec(select(UserRole.role).where(UserRole.user_id == user.id)))
     teams: dict[str, set[uuid.UUID]] = {"member": set(), "supervises": set(), "coaches": set()}
     for team_id, kind in session.exec(
-        select(TeamMembership.team_id, TeamMembership.kind).where(
-            TeamMembership.user_id == user.id
-        )
+        select(TeamMembership.team_id, TeamMembership.kind).where(TeamMembership.user_id == user.id)
     ):
         teams[kind].add(team_id)
     return Principal(
@@ -133,7 +131,9 @@ def log_in(
     return token
 
 
-def log_out(*, session: Session, principal: Principal | None, token: str | None, ip: str = "") -> None:
+def log_out(
+    *, session: Session, principal: Principal | None, token: str | None, ip: str = ""
+) -> None:
     sessions.end(session=session, token=token)
     if principal is not None:
         audit.record(
@@ -144,4 +144,3 @@ def log_out(*, session: Session, principal: Principal | None, token: str | None,
             ip=ip,
         )
     session.commit()
-

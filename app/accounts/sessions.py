@@ -28,10 +28,9 @@ def create(*, session: Session, user_id: uuid.UUID | None) -> tuple[str, UserSes
 
 def is_expired(row: UserSession, now: datetime) -> bool:
     s = get_settings()
-    return (
-        now - row.last_seen_at > timedelta(minutes=s.session_idle_minutes)
-        or now - row.created_at > timedelta(hours=s.session_absolute_hours)
-    )
+    return now - row.last_seen_at > timedelta(
+        minutes=s.session_idle_minutes
+    ) or now - row.created_at > timedelta(hours=s.session_absolute_hours)
 
 
 def load(*, session: Session, token: str | None) -> UserSession | None:
@@ -71,4 +70,3 @@ def purge_expired(*, session: Session) -> None:
             | (col(UserSession.created_at) < now - timedelta(hours=s.session_absolute_hours))
         )
     )
-

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, delete, select
 
 from app.accounts import sessions
-from app.accounts.models import LoginThrottle, MembershipKind, Role, Team, TeamMembership, User, UserRole
+from app.accounts.models import (
+    LoginThrottle,
+    MembershipKind,
+    Role,
+    Team,
+    TeamMembership,
+    User,
+    UserRole,
+)
 from app.accounts.passwords import hash_password
 from app.accounts.service import Principal
 from app.audit import service as audit
@@ -165,9 +173,7 @@ def update_access(
     user.display_name = display_name.strip()
     user.collar_number = collar_number.strip()
     session.add(user)
-    _set_access(
-        session, user, roles=roles, team_id=team_id, supervises=supervises, coaches=coaches
-    )
+    _set_access(session, user, roles=roles, team_id=team_id, supervises=supervises, coaches=coaches)
     # Changed roles take effect at the next request: sessions are read afresh each time.
     _audit(
         session,

@@ -85,11 +85,11 @@ class ChainReport:
 def verify_chain(events: Iterable[AuditEvent]) -> ChainReport:
     prev = ""
     checked = 0
-    for event in events:
+    for entry in events:
         checked += 1
-        if event.prev_hash != prev or _digest(event) != event.hash:
-            return ChainReport(checked=checked, broken_at=event.seq)
-        prev = event.hash
+        if entry.prev_hash != prev or _digest(entry) != entry.hash:
+            return ChainReport(checked=checked, broken_at=entry.seq)
+        prev = entry.hash
     return ChainReport(checked=checked, broken_at=None)
 
 

@@ -55,7 +55,12 @@ def test_create_user_errors_keep_what_was_typed(as_admin: Browserless, session: 
     make_user(session, username="taken")
     response = as_admin.form(
         "/admin/users/new",
-        {"username": "taken", "display_name": "Someone Typed This", "password": "short", "roles": ["officer"]},
+        {
+            "username": "taken",
+            "display_name": "Someone Typed This",
+            "password": "short",
+            "roles": ["officer"],
+        },
     )
     assert response.status_code == 422
     check_page(response.text)
@@ -71,8 +76,13 @@ def test_taken_username_is_explained(as_admin: Browserless, session: Session) ->
     make_user(session, username="taken")
     response = as_admin.form(
         "/admin/users/new",
-        {"username": "taken", "display_name": "X", "password": "long enough password",
-         "roles": ["officer"], "team_id": str(team.id)},
+        {
+            "username": "taken",
+            "display_name": "X",
+            "password": "long enough password",
+            "roles": ["officer"],
+            "team_id": str(team.id),
+        },
     )
     assert response.status_code == 422
     assert "That user name is already used" in response.text
@@ -84,7 +94,11 @@ def test_change_roles_and_teams(as_admin: Browserless, session: Session) -> None
     check_page(as_admin.get(f"/admin/users/{user.id}").text)
     response = as_admin.form(
         f"/admin/users/{user.id}",
-        {"display_name": "Renamed", "roles": ["coach"], "coaches": [str(team_a.id), str(team_b.id)]},
+        {
+            "display_name": "Renamed",
+            "roles": ["coach"],
+            "coaches": [str(team_a.id), str(team_b.id)],
+        },
     )
     assert response.status_code == 303
     session.refresh(user)
@@ -115,7 +129,9 @@ def test_admin_cannot_disable_themself(as_admin: Browserless, session: Session) 
     assert "You cannot disable your own account" in response.text
 
 
-def test_unlock_lets_a_locked_user_try_again(as_admin: Browserless, session: Session, settings) -> None:
+def test_unlock_lets_a_locked_user_try_again(
+    as_admin: Browserless, session: Session, settings
+) -> None:
     from app.main import app
 
     user = make_user(session)
@@ -123,10 +139,14 @@ def test_unlock_lets_a_locked_user_try_again(as_admin: Browserless, session: Ses
     other.get("/login")
     for _ in range(settings.login_max_failures):
         other.form("/login", {"username": user.username, "password": "bad"})
-    assert other.form("/login", {"username": user.username, "password": PASSWORD}).status_code == 429
+    assert (
+        other.form("/login", {"username": user.username, "password": PASSWORD}).status_code == 429
+    )
     as_admin.form(f"/admin/users/{user.id}/unlock")
     _audited(session, "user.unlocked")
-    assert other.form("/login", {"username": user.username, "password": PASSWORD}).status_code == 303
+    assert (
+        other.form("/login", {"username": user.username, "password": PASSWORD}).status_code == 303
+    )
 
 
 def test_reset_password(as_admin: Browserless, session: Session) -> None:

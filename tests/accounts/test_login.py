@@ -69,7 +69,9 @@ def test_lockout_after_repeated_failures(client: Browserless, session: Session, 
     user = make_user(session)
     client.get("/login")
     for _ in range(settings.login_max_failures - 1):
-        assert client.form("/login", {"username": user.username, "password": "bad"}).status_code == 422
+        assert (
+            client.form("/login", {"username": user.username, "password": "bad"}).status_code == 422
+        )
     locked = client.form("/login", {"username": user.username, "password": "bad"})
     assert locked.status_code == 429
     assert "too many failed attempts" in locked.text
@@ -80,7 +82,9 @@ def test_lockout_after_repeated_failures(client: Browserless, session: Session, 
     assert "login.locked_out" in _actions(session)
 
 
-def test_lockout_ends_after_its_time(client: Browserless, session: Session, settings, time_machine) -> None:
+def test_lockout_ends_after_its_time(
+    client: Browserless, session: Session, settings, time_machine
+) -> None:
     user = make_user(session)
     time_machine.move_to("2026-11-23 10:00:00+00:00", tick=False)
     client.get("/login")

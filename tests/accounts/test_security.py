@@ -28,7 +28,9 @@ ROUTES: list[tuple[str, str, set[str]]] = [
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("method", "path", "allowed"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES]
+)
 def test_role_gate(
     client: Browserless, session: Session, role: str, method: str, path: str, allowed: set[str]
 ) -> None:
@@ -45,7 +47,9 @@ def test_role_gate(
         assert "You do not have permission" in response.text
 
 
-@pytest.mark.parametrize(("method", "path", "_allowed"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+@pytest.mark.parametrize(
+    ("method", "path", "_allowed"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES]
+)
 def test_signed_out_users_are_sent_to_sign_in(
     client: Browserless, session: Session, method: str, path: str, _allowed: set[str]
 ) -> None:
@@ -146,7 +150,11 @@ def test_vendored_css_has_no_gds_transport_font(client: Browserless) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["/no-such-page", "/admin/users/not-a-uuid", "/admin/users/00000000-0000-0000-0000-000000000000"],
+    [
+        "/no-such-page",
+        "/admin/users/not-a-uuid",
+        "/admin/users/00000000-0000-0000-0000-000000000000",
+    ],
 )
 def test_not_found_pages_are_plain(as_admin: Browserless, url: str) -> None:
     response = as_admin.get(url)
@@ -168,7 +176,9 @@ def test_healthz_checks_the_database(client: Browserless) -> None:
     assert response.status_code == 200 and response.text == "ok"
 
 
-def test_server_error_page_hides_the_details(client: Browserless, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_server_error_page_hides_the_details(
+    client: Browserless, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.accounts import routes
 
     def boom(*_a: object, **_k: object) -> None:

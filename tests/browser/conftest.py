@@ -42,7 +42,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
 
 
 def _free_port() -> int:
@@ -65,7 +69,13 @@ def live_server() -> Iterator[str]:
         "OUTBOX_DIR": str(tmp / "outbox"),
     }
     python = sys.executable
-    subprocess.run([python, "-m", "alembic", "upgrade", "head"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [python, "-m", "alembic", "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     subprocess.run([python, "-m", "app.seed"], cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
     log = (tmp / "server.log").open("w")

@@ -23,7 +23,9 @@ def test_login_page_and_its_errors_are_accessible(phone_page: Page) -> None:
     phone_page.get_by_role("button", name="Sign in").click()
     assert phone_page.locator(".govuk-error-summary").is_visible()
     # GOV.UK Frontend's script moves focus to the error summary.
-    assert phone_page.evaluate("() => document.activeElement.classList.contains('govuk-error-summary')")
+    assert phone_page.evaluate(
+        "() => document.activeElement.classList.contains('govuk-error-summary')"
+    )
     assert_accessible(phone_page)
 
 
@@ -57,7 +59,9 @@ def test_sign_in_and_out_by_keyboard_alone(phone_page: Page) -> None:
     page = phone_page
     page.goto("/login")
     page.keyboard.press("Tab")  # the skip link comes first
-    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Skip to main content"
+    assert (
+        page.evaluate("() => document.activeElement.textContent.trim()") == "Skip to main content"
+    )
     page.focus("#username")
     page.keyboard.type("officer1")
     page.keyboard.press("Tab")
