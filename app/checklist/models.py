@@ -1,0 +1,34 @@
+"""An incident: the officer's working answers under one prompt-set version."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel import JSON, Column, Field, SQLModel, String
+
+from app.models_base import UTCDateTime, utcnow
+
+
+class IncidentStatus(StrEnum):
+    DRAFT = "draft"  # being answered (again, after a return)
+    SUBMITTED = "submitted"  # a referral holds the frozen answers; read-only here
+    NO_CHILD = "no_child_identified"  # closed at the gate with a reason
+
+
+class Incident(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    client_uuid: uuid.UUID = Field(unique=True)  # made by the client: a retry never duplicates
+    officer_id: uuid.UUID = Field(foreign_key="app_user.id", index=True)
+    team_id: uuid.UUID | None = Field(default=None, foreign_key="team.id", index=True)
+    prompt_set_version: int
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: IncidentStatus = Field(
+        default=IncidentStatus.DRAFT, sa_column=Column(String(30), nullable=False, index=True)
+    )
+    revision: int = 0  # bumped by every save
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,61 @@
+"""A referral, its frozen versions, and the per-year counter behind its reference."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import JSON, Column, Field, SQLModel, String
+
+from app.models_base import UTCDateTime, utcnow
+
+
+class ReferralStatus(StrEnum):
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    SENT = "sent"
+
+
+class Referral(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    incident_id: uuid.UUID = Field(foreign_key="incident.id", unique=True)
+    reference: str = Field(max_length=20, unique=True)  # TC-2026-000123
+    officer_id: uuid.UUID = Field(foreign_key="app_user.id", index=True)
+    team_id: uuid.UUID | None = Field(default=None, foreign_key="team.id", index=True)
+    status: ReferralStatus = Field(
+        default=ReferralStatus.SUBMITTED, sa_column=Column(String(20), nullable=False, index=True)
+    )
+    version: int = 1  # the latest submitted version
+    grade: str = Field(max_length=10)  # the grade in force: the officer's, or a supervisor's change
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    submitted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ReferralVersion(SQLModel, table=True):
+    """The answers exactly as submitted. Never changed: a return and resubmit adds a version."""
+
+    __tablename__ = "referral_version"
+    __table_args__ = (UniqueConstraint("referral_id", "version"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    referral_id: uuid.UUID = Field(foreign_key="referral.id", index=True)
+    version: int
+    prompt_set_version: int
+    answers: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    suggested_grade: str = Field(max_length=10)
+    reasons: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    officer_grade: str = Field(max_length=10)
+    submitted_by: uuid.UUID = Field(foreign_key="app_user.id")
+    submitted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ReferenceCounter(SQLModel, table=True):
+    __tablename__ = "reference_counter"
+
+    year: int = Field(primary_key=True)
+    last: int = 0

@@ -1,0 +1,153 @@
+"""Submitting an incident as a referral: frozen answers, a reference, exactly once."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.accounts.service import Principal
+from app.audit import service as audit
+from app.checklist import answers as engine
+from app.checklist import service as checklist
+from app.checklist.models import Incident, IncidentStatus
+from app.errors import DomainError, InvalidTransition, NotFound
+from app.models_base import utcnow
+from app.referrals.models import ReferenceCounter, Referral, ReferralStatus, ReferralVersion
+
+
+class ReferralNotFound(NotFound):
+    code = "referral_not_found"
+
+
+class IncompleteReferral(DomainError):
+    status_code = 422
+    code = "incomplete"
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__("required answers missing")
+        self.missing = missing
+
+
+def next_reference(session: Session, year: int) -> str:
+    """TC-YYYY-NNNNNN, unique per year; the counter row is locked while it is taken."""
+    counter = session.exec(
+        select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
+    ).first()
+    if counter is None:
+        counter = ReferenceCounter(year=year, last=0)
+    counter.last += 1
+    session.add(counter)
+    session.flush()
+    return f"TC-{year}-{counter.last:06d}"
+
+
+def for_incident(*, session: Session, incident_id: uuid.UUID) -> Referral | None:
+    return session.exec(select(Referral).where(Referral.incident_id == incident_id)).first()
+
+
+def submit(*, session: Session, officer: Principal, incident_id: uuid.UUID) -> Referral:
+    """Freeze the draft as a referral version. Submitting again (a retry, a double tap, two
+    requests at once) returns the referral that exists and never makes a second one."""
+    incident = session.exec(
+        select(Incident).where(Incident.id == incident_id).with_for_update()
+    ).first()
+    if incident is None or incident.officer_id != officer.id:
+        raise checklist.IncidentNotFound()
+    existing = for_incident(session=session, incident_id=incident.id)
+    if incident.status == IncidentStatus.SUBMITTED and existing is not None:
+        return existing
+    if incident.status != IncidentStatus.DRAFT:
+        raise InvalidTransition()
+    ps = checklist.prompt_set_of(incident)
+    state = checklist.status_of(ps, incident.answers)
+    if state.gate_closes:
+        raise InvalidTransition()  # closes as no child identified, not as a referral
+    if state.missing:
+        raise IncompleteReferral(state.missing)
+    answers, _ = engine.prune_hidden(ps, incident.answers)
+    now = utcnow()
+    officer_grade = str(answers[checklist.OFFICER_GRADE])
+    if existing is None:
+        referral = Referral(
+            incident_id=incident.id,
+            reference=next_reference(session, now.year),
+            officer_id=officer.id,
+            team_id=incident.team_id,
+            grade=officer_grade,
+            submitted_at=now,
+        )
+    else:  # resubmitted after a return: a new version
+        if existing.status != ReferralStatus.RETURNED:
+            raise InvalidTransition()
+        referral = existing
+        referral.version += 1
+        referral.status = ReferralStatus.SUBMITTED
+        referral.grade = officer_grade
+        referral.submitted_at = now
+    referral.updated_at = now
+    session.add(referral)
+    session.flush()
+    session.add(
+        ReferralVersion(
+            referral_id=referral.id,
+            version=referral.version,
+            prompt_set_version=incident.prompt_set_version,
+            answers=answers,
+            suggested_grade=state.assessment.grade.value,
+            reasons=[{**asdict(r), "grade": r.grade.value} for r in state.assessment.reasons],
+            officer_grade=officer_grade,
+            submitted_by=officer.id,
+            submitted_at=now,
+        )
+    )
+    incident.status = IncidentStatus.SUBMITTED
+    incident.updated_at = now
+    session.add(incident)
+    audit.record(
+        session=session,
+        action="referral.submitted",
+        actor_id=officer.id,
+        actor_name=officer.user.username,
+        object_type="referral",
+        object_id=str(referral.id),
+        detail={"reference": referral.reference, "version": referral.version},
+    )
+    try:
+        session.commit()
+    except IntegrityError:  # another request submitted the same incident at the same moment
+        session.rollback()
+        winner = for_incident(session=session, incident_id=incident_id)
+        if winner is None:
+            raise
+        return winner
+    return referral
+
+
+def get_own_by_reference(*, session: Session, officer: Principal, reference: str) -> Referral:
+    referral = session.exec(select(Referral).where(Referral.reference == reference)).first()
+    if referral is None or referral.officer_id != officer.id:
+        raise ReferralNotFound()
+    return referral
+
+
+def list_own(*, session: Session, officer: Principal) -> list[Referral]:
+    query = (
+        select(Referral)
+        .where(Referral.officer_id == officer.id)
+        .order_by(col(Referral.submitted_at).desc())
+    )
+    return list(session.exec(query))
+
+
+def latest_version(*, session: Session, referral: Referral) -> ReferralVersion:
+    version = session.exec(
+        select(ReferralVersion).where(
+            ReferralVersion.referral_id == referral.id, ReferralVersion.version == referral.version
+        )
+    ).first()
+    if version is None:
+        raise ReferralNotFound()
+    return version
