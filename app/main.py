@@ -17,10 +17,14 @@ from app.accounts import admin_routes as accounts_admin
 from app.accounts import routes as accounts
 from app.accounts.deps import csrf_protect
 from app.audit import routes as audit
+from app.checklist import api as checklist_api
+from app.checklist import items_routes as checklist_items
+from app.checklist import routes as checklist
 from app.config import get_settings
 from app.db import SessionDep
 from app.errors import DomainError, NotAuthenticated
 from app.paths import STATIC_DIR
+from app.referrals import routes as referrals
 from app.security import SecurityHeaders
 from app.templating import templates
 
@@ -100,6 +104,10 @@ def create_app() -> FastAPI:
     app.include_router(accounts.router)
     app.include_router(accounts_admin.router)
     app.include_router(audit.router)
+    app.include_router(checklist.router)
+    app.include_router(checklist_items.router)
+    app.include_router(referrals.router)
+    app.include_router(checklist_api.router)
     return app
 
 

@@ -60,7 +60,7 @@ class Browserless(TestClient):
         self.get("/login")
         response = self.form("/login", {"username": username, "password": password})
         assert response.status_code == 303, response.text[:2000]
-        self.get("/")  # the new session's token
+        self.get("/", follow_redirects=True)  # the new session's token, from the home page
         return response
 
 

@@ -15,6 +15,7 @@ from app.accounts.deps import (
     session_token,
     set_session_cookie,
 )
+from app.accounts.models import Role
 from app.db import SessionDep
 from app.web import render
 
@@ -36,6 +37,8 @@ def _client_ip(request: Request) -> str:
 def home(request: Request, principal: MaybeUser) -> Response:
     if principal is None:
         return RedirectResponse("/login", status_code=303)
+    if principal.roles == {Role.OFFICER}:
+        return RedirectResponse("/incidents", status_code=303)
     return render(request, "accounts/home.html", principal=principal)
 
 

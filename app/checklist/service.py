@@ -45,7 +45,12 @@ class CannotClose(DomainError):
 
 
 def prompt_set_of(incident: Incident) -> promptset.PromptSet:
+    """The version the incident was answered under: it is always shown with that version."""
     return promptset.load_version(incident.prompt_set_version)
+
+
+def prompt_set_of_version(version: int) -> promptset.PromptSet:
+    return promptset.load_version(version)
 
 
 def _audit(
@@ -81,13 +86,22 @@ def start(*, session: Session, officer: Principal, client_uuid: uuid.UUID) -> tu
         session.commit()
     except IntegrityError:  # the same client UUID, twice at once: the other request won
         session.rollback()
-        return start(session=session, officer=officer, client_uuid=client_uuid)
+        winner = session.exec(select(Incident).where(Incident.client_uuid == client_uuid)).first()
+        if winner is None or winner.officer_id != officer.id:
+            raise
+        return winner, False
     return incident, True
 
 
-def get_own(*, session: Session, officer: Principal, incident_id: uuid.UUID) -> Incident:
-    """The officer's own incident; anyone else's is simply not found (nothing is revealed)."""
-    incident = session.get(Incident, incident_id)
+def get_own(
+    *, session: Session, officer: Principal, incident_id: uuid.UUID, for_update: bool = False
+) -> Incident:
+    """The officer's own incident; anyone else's is simply not found (nothing is revealed).
+    ``for_update`` locks the row until commit, so saves and a submit never overlap."""
+    query = select(Incident).where(Incident.id == incident_id)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    incident = session.exec(query).first()
     if incident is None or incident.officer_id != officer.id:
         raise IncidentNotFound()
     return incident
@@ -103,8 +117,10 @@ def list_own(*, session: Session, officer: Principal) -> list[Incident]:
 
 
 def merge(current: Mapping[str, Any], updates: Mapping[str, Any]) -> dict[str, Any]:
-    """Top-level merge: a key sent replaces that key (a repeat is replaced whole)."""
-    return {**current, **updates}
+    """Top-level merge: a key sent replaces that key (a repeat is replaced whole); a key sent
+    as null clears that answer."""
+    merged = {**current, **updates}
+    return {k: v for k, v in merged.items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -135,7 +151,7 @@ def save(
     updates: Mapping[str, Any],
 ) -> tuple[Incident, Preview]:
     """Merge `updates` into the draft. With any invalid value nothing is saved (see `errors`)."""
-    incident = get_own(session=session, officer=officer, incident_id=incident_id)
+    incident = get_own(session=session, officer=officer, incident_id=incident_id, for_update=True)
     if incident.status != IncidentStatus.DRAFT:
         raise IncidentLocked()
     result = preview(prompt_set_of(incident), incident.answers, updates)

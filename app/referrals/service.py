@@ -33,11 +33,15 @@ class IncompleteReferral(DomainError):
 
 def next_reference(session: Session, year: int) -> str:
     """TC-YYYY-NNNNNN, unique per year; the counter row is locked while it is taken."""
-    counter = session.exec(
-        select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
-    ).first()
-    if counter is None:
-        counter = ReferenceCounter(year=year, last=0)
+    query = select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
+    counter = session.exec(query).first()
+    if counter is None:  # the year's first: make the row, unless another request just did
+        try:
+            with session.begin_nested():
+                session.add(ReferenceCounter(year=year, last=0))
+        except IntegrityError:
+            pass
+        counter = session.exec(query.execution_options(populate_existing=True)).one()
     counter.last += 1
     session.add(counter)
     session.flush()

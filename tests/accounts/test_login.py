@@ -26,8 +26,10 @@ def test_login_succeeds_and_shows_home(client: Browserless, session: Session) ->
     response = client.log_in(user.username, PASSWORD)
     assert response.headers["location"] == "/"
     home = client.get("/")
-    assert home.status_code == 200
-    assert user.display_name in home.text
+    assert home.headers["location"] == "/incidents"  # an officer's home is their incidents
+    incidents = client.get("/incidents")
+    assert incidents.status_code == 200
+    assert user.display_name in incidents.text
     assert "login.succeeded" in _actions(session)
 
 
@@ -121,7 +123,7 @@ def test_logout_ends_the_session_on_the_server(as_officer: Browserless, session:
     response = as_officer.form("/logout")
     assert response.status_code == 303
     assert "signed_out" in response.headers["location"]
-    assert as_officer.get("/").status_code == 303
+    assert as_officer.get("/").headers["location"] == "/login"
     # Replaying the old cookie does not bring the session back.
     as_officer.cookies.set("tc_session", token)
     assert as_officer.get("/").headers["location"] == "/login"

@@ -87,13 +87,13 @@ def test_login_form_needs_csrf_too(client: Browserless, session: Session) -> Non
 
 
 def test_csrf_token_is_in_meta_and_htmx_headers(as_officer: Browserless) -> None:
-    page = as_officer.get("/").text
+    page = as_officer.get("/incidents").text
     assert f'<meta name="csrf-token" content="{as_officer.csrf}">' in page
     assert f'"X-CSRF-Token": "{as_officer.csrf}"' in page
 
 
 def test_security_headers_on_pages(as_officer: Browserless) -> None:
-    headers = as_officer.get("/").headers
+    headers = as_officer.get("/incidents").headers
     csp = headers["content-security-policy"]
     assert "script-src 'self'" in csp and "style-src 'self'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
@@ -129,7 +129,7 @@ def test_no_inline_script_or_style_in_pages(as_admin: Browserless) -> None:
 
 
 def test_htmx_is_configured_without_eval_or_history_copies(as_officer: Browserless) -> None:
-    html = as_officer.get("/").text
+    html = as_officer.get("/incidents").text
     assert '"allowEval":false' in html
     assert '"historyCacheSize":0' in html
     assert '"includeIndicatorStyles":false' in html

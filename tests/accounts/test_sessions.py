@@ -9,7 +9,8 @@ from tests.helpers import Browserless
 
 
 def _signed_in(client: Browserless) -> bool:
-    return client.get("/").status_code == 200
+    response = client.get("/")  # signed out: sent to /login; an officer: sent to /incidents
+    return not response.headers.get("location", "").startswith("/login")
 
 
 def test_idle_timeout(client: Browserless, session: Session, settings, time_machine) -> None:

@@ -121,7 +121,7 @@ def log_in(page: Page, username: str) -> None:
     page.fill("#username", username)
     page.fill("#password", DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 @functools.cache

@@ -1,0 +1,167 @@
+"""The officer's JSON API (``/api/v1``): the prompt set, incidents, answers and submission.
+
+The same session cookie, CSRF header (``X-CSRF-Token`` on every write) and role check as the
+pages. Errors are JSON ``{"error": code}`` (see ``app.main``); invalid answers and an incomplete
+submission add the prompts concerned. This module sits above both the checklist and the
+referrals services: submitting turns an incident into a referral.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Response
+from fastapi.responses import JSONResponse
+from sqlmodel import Session
+
+from app.accounts.deps import require_roles
+from app.accounts.models import Role
+from app.accounts.service import Principal
+from app.checklist import promptset
+from app.checklist import service as checklist
+from app.checklist.models import Incident
+from app.checklist.schemas import (
+    AnswersSaved,
+    AnswersUpdate,
+    ErrorOut,
+    IncidentCreate,
+    IncidentOut,
+    Incomplete,
+    InvalidAnswers,
+    InvalidBody,
+    PromptError,
+    SubmitResult,
+    incident_fields,
+)
+from app.db import SessionDep
+from app.referrals import service as referrals
+
+_officer_only = require_roles(Role.OFFICER)
+Officer = Annotated[Principal, Depends(_officer_only)]
+
+_UNAUTHENTICATED: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Not signed in"},
+    403: {"model": ErrorOut, "description": "Not an officer, or no valid X-CSRF-Token header"},
+}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No such incident of yours (incident_not_found)"},
+}
+
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["checklist"],
+    dependencies=[Depends(_officer_only)],
+    responses=_UNAUTHENTICATED,
+)
+
+
+@functools.cache
+def _prompt_set_body(version: int) -> dict[str, Any]:
+    ps = promptset.load_version(version)
+    return ps.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"conditions"})
+
+
+def _incident_fields(session: Session, incident: Incident) -> dict[str, Any]:
+    ps = checklist.prompt_set_of(incident)
+    state = checklist.status_of(ps, incident.answers)
+    referral = referrals.for_incident(session=session, incident_id=incident.id)
+    return incident_fields(incident, ps, state, referral.reference if referral else None)
+
+
+@router.get(
+    "/prompt-set",
+    response_model=promptset.PromptSet,
+    summary="The current prompt set",
+    description="Sections and prompts in screen order, with their ids, types, options and "
+    "show conditions (`when`). Prompts in a section with `repeat: children` are answered once "
+    "per child; a prompt of type `repeat` holds a list of items answering its `prompts`.",
+)
+def get_prompt_set() -> Response:
+    return JSONResponse(_prompt_set_body(promptset.current().version))
+
+
+@router.post(
+    "/incidents",
+    status_code=201,
+    response_model=IncidentOut,
+    summary="Start an incident (idempotent by client_uuid)",
+    responses={
+        200: {"model": IncidentOut, "description": "This client_uuid's existing incident"},
+        422: {"model": InvalidBody, "description": "The body is not {client_uuid: <uuid>}"},
+    },
+)
+def create_incident(
+    body: IncidentCreate, officer: Officer, session: SessionDep, response: Response
+) -> IncidentOut:
+    incident, created = checklist.start(
+        session=session, officer=officer, client_uuid=body.client_uuid
+    )
+    if not created:
+        response.status_code = 200
+    response.headers["Location"] = f"{router.prefix}/incidents/{incident.id}"
+    return IncidentOut(**_incident_fields(session, incident))
+
+
+@router.get(
+    "/incidents/{incident_id}",
+    response_model=IncidentOut,
+    summary="An incident with its suggested grade and what is missing",
+    responses=_NOT_FOUND,
+)
+def get_incident(incident_id: uuid.UUID, officer: Officer, session: SessionDep) -> IncidentOut:
+    incident = checklist.get_own(session=session, officer=officer, incident_id=incident_id)
+    return IncidentOut(**_incident_fields(session, incident))
+
+
+@router.put(
+    "/incidents/{incident_id}/answers",
+    response_model=AnswersSaved,
+    summary="Save answers (merged by top-level key)",
+    responses={
+        **_NOT_FOUND,
+        409: {"model": ErrorOut, "description": "Submitted or closed (incident_locked)"},
+        422: {
+            "model": InvalidAnswers,
+            "description": "Invalid values, one error per answer path; nothing of the request "
+            'is saved. A body that is not `{"answers": {...}}` gives `{"error": "invalid"}`.',
+        },
+    },
+)
+def save_answers(
+    incident_id: uuid.UUID, body: AnswersUpdate, officer: Officer, session: SessionDep
+) -> AnswersSaved | JSONResponse:
+    incident, result = checklist.save(
+        session=session, officer=officer, incident_id=incident_id, updates=body.answers
+    )
+    if result.errors:
+        errors = [PromptError(prompt=path, message=msg) for path, msg in result.errors.items()]
+        return JSONResponse(InvalidAnswers(errors=errors).model_dump(mode="json"), 422)
+    return AnswersSaved(**_incident_fields(session, incident), ignored=result.dropped)
+
+
+@router.post(
+    "/incidents/{incident_id}/submit",
+    response_model=SubmitResult,
+    summary="Submit as a referral (idempotent: again gives the same reference)",
+    responses={
+        **_NOT_FOUND,
+        409: {"model": ErrorOut, "description": "Cannot be submitted now (invalid_transition)"},
+        422: {"model": Incomplete, "description": "Required answers missing (incomplete)"},
+    },
+)
+def submit_incident(
+    incident_id: uuid.UUID, officer: Officer, session: SessionDep
+) -> SubmitResult | JSONResponse:
+    try:
+        referral = referrals.submit(session=session, officer=officer, incident_id=incident_id)
+    except referrals.IncompleteReferral as e:
+        return JSONResponse(Incomplete(missing=e.missing).model_dump(mode="json"), 422)
+    return SubmitResult(
+        incident_id=referral.incident_id,
+        reference=referral.reference,
+        status=referral.status,
+        version=referral.version,
+        submitted_at=referral.submitted_at,
+    )

@@ -1,0 +1,265 @@
+"""Bodies of the checklist JSON API (``/api/v1``): requests, responses and errors, with examples.
+
+Answers use the same shape as the answer engine (see ``app.checklist.answers``): keyed by prompt
+id; ``children`` is a list with one object per child holding that child's ``child.*``,
+``voice.*`` and ``observed.*`` answers; ``observed.injuries`` (inside a child) and
+``household.adults`` are lists of objects.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from app.checklist.models import Incident, IncidentStatus
+from app.checklist.promptset import PromptSet
+from app.checklist.risk import Grade
+from app.checklist.service import Status
+from app.referrals.models import ReferralStatus
+
+_EXAMPLE_ID = "6b1f2a4e-5c3d-4e8f-9a7b-1c2d3e4f5a6b"
+_EXAMPLE_CLIENT_UUID = "3f2b6c1e-8d4a-4f0e-9b7a-2c5d1e6f7a80"
+_EXAMPLE_CHILD: dict[str, Any] = {
+    "child.name": "Amy Smith",
+    "child.dob": "2019-03-27",
+    "child.sex": "female",
+    "child.known_to_social_care": "unknown",
+    "child.present": True,
+    "child.location_during": "in the living room",
+    "child.seen": True,
+    "child.spoken_to": True,
+    "child.spoken_alone": True,
+    "voice.words": '"Daddy hit mummy and then he hit me on my arm"',
+    "voice.afraid_to_go_home": False,
+    "voice.disclosure": True,
+    "voice.disclosure_time": "2026-03-10T21:40:00+00:00",
+    "observed.demeanour": "Quiet and watchful; flinched when her father spoke.",
+    "observed.injury": True,
+    "observed.injuries": [
+        {
+            "injury.location": "left upper arm, outer side",
+            "injury.size": "2cm by 3cm",
+            "injury.colour": "blue",
+            "injury.skin_broken": False,
+            "injury.explanation": "Amy said her father grabbed her.",
+        }
+    ],
+    "observed.medical_needed": False,
+}
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt key is refused, not ignored
+
+
+class IncidentCreate(_Request):
+    """Start an incident. ``client_uuid`` is made by the client once: a retry sends it again and
+    gets the same incident back (200 instead of 201)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"client_uuid": _EXAMPLE_CLIENT_UUID}]}
+    )
+
+    client_uuid: uuid.UUID
+
+
+class AnswersUpdate(_Request):
+    """Answers keyed by prompt id, merged into what is saved: each top-level key sent replaces
+    the saved one (send the whole ``children`` list to change one child)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "answers": {
+                        "incident.log_ref": "INC-2026-0310-123",
+                        "incident.type": "domestic_abuse",
+                        "incident.datetime": "2026-03-10T21:15:00+00:00",
+                        "gate.children_present": True,
+                        "gate.pregnancy": False,
+                    }
+                },
+                {
+                    "answers": {
+                        "children": [_EXAMPLE_CHILD],
+                        "household.adults": [
+                            {
+                                "adult.name": "Jo Smith",
+                                "adult.relationship": "mother",
+                                "adult.parental_responsibility": True,
+                                "adult.lives_there": True,
+                                "adult.is_suspect": False,
+                            }
+                        ],
+                        "household.toxic_trio": ["domestic_abuse"],
+                    }
+                },
+            ]
+        },
+    )
+
+    answers: dict[str, Any]
+
+
+class ReasonOut(BaseModel):
+    """Why the grade was suggested; ``child`` names the child when the reason is about one."""
+
+    code: str
+    grade: Grade
+    child: str | None
+    text: str
+
+
+class IncidentOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": _EXAMPLE_ID,
+                    "client_uuid": _EXAMPLE_CLIENT_UUID,
+                    "status": "draft",
+                    "prompt_set_version": 1,
+                    "revision": 3,
+                    "answers": {"incident.log_ref": "INC-2026-0310-123", "children": []},
+                    "suggested_grade": "high",
+                    "reasons": [
+                        {
+                            "code": "child_disclosed",
+                            "grade": "high",
+                            "child": "Amy Smith",
+                            "text": "the child disclosed abuse",
+                        }
+                    ],
+                    "missing": ["incident.address", "children[0].child.sex"],
+                    "reference": None,
+                    "created_at": "2026-03-10T21:20:00Z",
+                    "updated_at": "2026-03-10T21:45:00Z",
+                }
+            ]
+        }
+    )
+
+    id: uuid.UUID
+    client_uuid: uuid.UUID
+    status: IncidentStatus
+    prompt_set_version: int
+    revision: int
+    answers: dict[str, Any]
+    suggested_grade: Grade
+    reasons: list[ReasonOut]
+    missing: list[str]  # paths still required before submission
+    reference: str | None  # TC-YYYY-NNNNNN once submitted
+    created_at: datetime
+    updated_at: datetime
+
+
+class AnswersSaved(IncidentOut):
+    """The incident after a save; ``ignored`` lists the answers dropped because their show
+    condition does not hold (or the prompt is unknown)."""
+
+    ignored: list[str]
+
+
+class SubmitResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "incident_id": _EXAMPLE_ID,
+                    "reference": "TC-2026-000123",
+                    "status": "submitted",
+                    "version": 1,
+                    "submitted_at": "2026-03-10T22:05:00Z",
+                }
+            ]
+        }
+    )
+
+    incident_id: uuid.UUID
+    reference: str
+    status: ReferralStatus
+    version: int
+    submitted_at: datetime
+
+
+class ErrorOut(BaseModel):
+    error: str
+
+
+class BodyError(BaseModel):
+    loc: list[str | int]
+    msg: str
+
+
+class InvalidBody(BaseModel):
+    """The request body is not of the documented shape (from the app's validation handler)."""
+
+    error: Literal["invalid"] = "invalid"
+    errors: list[BodyError]
+
+
+class PromptError(BaseModel):
+    prompt: str  # the answer's path, e.g. children[0].child.dob
+    message: str
+
+
+class InvalidAnswers(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": "invalid_answers",
+                    "errors": [
+                        {
+                            "prompt": "children[0].child.dob",
+                            "message": "Enter the child's date of birth as a real date, "
+                            "for example 27/3/2019",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    error: Literal["invalid_answers"] = "invalid_answers"
+    errors: list[PromptError]
+
+
+class Incomplete(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"error": "incomplete", "missing": ["incident.log_ref", "children"]}]
+        }
+    )
+
+    error: Literal["incomplete"] = "incomplete"
+    missing: list[str]
+
+
+def incident_fields(
+    incident: Incident, ps: PromptSet, state: Status, reference: str | None
+) -> dict[str, Any]:
+    """The fields of ``IncidentOut`` for an incident and its status under its prompt set."""
+    reasons = [
+        ReasonOut(
+            code=r.code, grade=r.grade, child=r.child, text=ps.risk_reasons.get(r.code, r.code)
+        )
+        for r in state.assessment.reasons
+    ]
+    return {
+        "id": incident.id,
+        "client_uuid": incident.client_uuid,
+        "status": incident.status,
+        "prompt_set_version": incident.prompt_set_version,
+        "revision": incident.revision,
+        "answers": incident.answers,
+        "suggested_grade": state.assessment.grade,
+        "reasons": reasons,
+        "missing": state.missing,
+        "reference": reference,
+        "created_at": incident.created_at,
+        "updated_at": incident.updated_at,
+    }

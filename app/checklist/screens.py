@@ -1,0 +1,235 @@
+"""Screens: how the prompt set is cut into pages, where each page's answers live in the answer
+dict, and the order an officer goes through them. Pure functions, no database.
+
+A screen is one page of one section, for the top level, for one child, or for one item of a
+repeat (an adult, an injury). A sensitive prompt gets a page of its own, with the prompts that
+depend on it; its other prompts share pages.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.checklist import answers as engine
+from app.checklist.promptset import Prompt, PromptSet, PromptType, Section, checks_of
+
+CHILDREN = "children"
+# Sections answered on the "check your answers" page rather than screens of their own.
+CHECK_SECTIONS = ("risk", "declaration")
+STEP_SECTIONS = (
+    "incident",
+    "gate",
+    "child",
+    "voice",
+    "observed",
+    "home",
+    "household",
+    "concern",
+    "action",
+    "sharing",
+)
+TOTAL_STEPS = len(STEP_SECTIONS) + 1  # and "check your answers"
+
+
+def pages_of(prompts: list[Prompt]) -> list[list[Prompt]]:
+    """Cut prompts into pages: a sensitive prompt starts a page of its own, which also holds the
+    prompts whose conditions name a prompt on it; the other prompts share pages."""
+    pages: list[list[Prompt]] = []
+    alone = False
+    for p in prompts:
+        on_page = {q.id for q in pages[-1]} if pages else set()
+        depends = p.when is not None and any(c.prompt in on_page for c in checks_of(p.when))
+        if p.sensitive or not pages:
+            pages.append([p])
+            alone = p.sensitive
+        elif alone and not depends:
+            pages.append([p])
+            alone = False
+        else:
+            pages[-1].append(p)
+    return pages
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a screen's answers live: the top level, a child, or an item of a repeat."""
+
+    child: int | None = None
+    repeat: str | None = None  # a repeat prompt id (household.adults, observed.injuries)
+    item: int | None = None
+
+    def prefix(self) -> str:
+        """The path prefix of answers here: ``children[0].`` or ``household.adults[1].``."""
+        out = f"{CHILDREN}[{self.child}]." if self.child is not None else ""
+        if self.repeat is not None:
+            out += f"{self.repeat}[{self.item}]."
+        return out
+
+    def get(self, answers: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The dict holding this place's answers, or None when it does not exist."""
+        scope: Any = answers
+        if self.child is not None:
+            children = scope.get(CHILDREN)
+            if not isinstance(children, list) or not 0 <= self.child < len(children):
+                return None
+            scope = children[self.child]
+        if self.repeat is not None:
+            items = scope.get(self.repeat) if isinstance(scope, Mapping) else None
+            if not isinstance(items, list) or not 0 <= (self.item or 0) < len(items):
+                return None
+            scope = items[self.item or 0]
+        return scope if isinstance(scope, dict) else None
+
+    def item_scope(self, answers: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """The innermost repeat item for condition look-ups (None at the top level)."""
+        if self.child is None and self.repeat is None:
+            return None
+        return self.get(answers)
+
+    def put(self, answers: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+        """The top-level updates that set ``values`` (None removes an answer) at this place."""
+        new = copy.deepcopy(dict(answers))
+        scope = Place(self.child).get(new) if self.child is not None else new
+        if scope is None:
+            raise LookupError("no such child")
+        if self.repeat is not None:
+            items = scope.get(self.repeat)
+            if not isinstance(items, list) or not 0 <= (self.item or 0) < len(items):
+                raise LookupError("no such item")
+            scope = items[self.item or 0]
+        for key, value in values.items():
+            if value is None:
+                scope.pop(key, None)
+            else:
+                scope[key] = value
+        top = CHILDREN if self.child is not None else self.repeat
+        return {top: new[top]} if top is not None else {k: new.get(k) for k in values}
+
+
+@dataclass(frozen=True)
+class Screen:
+    section: Section
+    page: int  # 0-based
+    place: Place = field(default_factory=Place)
+
+    def prompts(self, ps: PromptSet) -> list[Prompt]:
+        if self.place.repeat is not None:
+            return list(ps.prompt(self.place.repeat).prompts)
+        return pages_of(self.section.prompts)[self.page]
+
+    def path(self, prompt_id: str) -> str:
+        return self.place.prefix() + prompt_id
+
+    @property
+    def step(self) -> int:
+        return (
+            STEP_SECTIONS.index(self.section.id) + 1
+            if self.section.id in STEP_SECTIONS
+            else TOTAL_STEPS
+        )
+
+    def url(self, incident_id: object) -> str:
+        base = f"/incidents/{incident_id}"
+        p = self.place
+        if p.child is not None:
+            base += f"/c/{p.child}"
+        if p.repeat is not None:
+            return f"{base}/r/{p.repeat}/{p.item}"
+        return f"{base}/s/{self.section.id}/{self.page + 1}"
+
+
+def section_pages(ps: PromptSet, section_id: str) -> int:
+    return len(pages_of(ps.section(section_id).prompts))
+
+
+def screen_shows(ps: PromptSet, screen: Screen, answers: Mapping[str, Any]) -> bool:
+    """Does any prompt of this page show, given the saved answers? A prompt that depends on a
+    prompt of the same page counts as shown (the page reveals it as the officer answers)."""
+    scope = screen.place.item_scope(answers)
+    prompts = screen.prompts(ps)
+    on_page = {p.id for p in prompts}
+    for p in prompts:
+        if p.when is None or any(c.prompt in on_page for c in checks_of(p.when)):
+            return True
+        if engine.is_visible(p.when, scope, answers):
+            return True
+    return False
+
+
+def children_count(answers: Mapping[str, Any]) -> int:
+    children = answers.get(CHILDREN)
+    return len(children) if isinstance(children, list) else 0
+
+
+def flow(ps: PromptSet, answers: Mapping[str, Any]) -> list[Screen]:
+    """Every screen the officer goes through, in order, for the answers so far (repeat items
+    and the children's details, reached from their lists, are not in it)."""
+    screens: list[Screen] = []
+    for section in ps.sections:
+        if section.id in CHECK_SECTIONS or not engine.is_visible(section.when, None, answers):
+            continue
+        if section.repeat == CHILDREN:
+            if section.id == "child":
+                continue  # the children list page stands for it
+            places = [Place(child=i) for i in range(children_count(answers))]
+        else:
+            places = [Place()]
+        for place in places:
+            for page in range(section_pages(ps, section.id)):
+                screen = Screen(section, page, place)
+                if screen_shows(ps, screen, answers):
+                    screens.append(screen)
+    return screens
+
+
+_PATH = re.compile(
+    r"^(?:children\[(?P<child>\d+)\]\.)?(?:(?P<repeat>[a-z_]+\.[a-z_]+)\[(?P<item>\d+)\]\.)?(?P<pid>.+)$"
+)
+
+
+def screen_for_path(ps: PromptSet, path: str) -> Screen | None:
+    """The screen where the answer at ``path`` is given (for "Change" and "missing" links)."""
+    match = _PATH.match(path)
+    if match is None:
+        return None
+    pid = match["pid"]
+    child = int(match["child"]) if match["child"] is not None else None
+    if pid == CHILDREN or pid not in ps.all_prompt_ids():
+        return None
+    if match["repeat"] is not None:
+        repeat = match["repeat"]
+        place = Place(child=child, repeat=repeat, item=int(match["item"]))
+        return Screen(ps.section_of(repeat), 0, place)
+    section = ps.section_of(pid)
+    if section.id in CHECK_SECTIONS:
+        return check_screen(ps)
+    for page, prompts in enumerate(pages_of(section.prompts)):
+        if any(p.id == pid for p in prompts):
+            return Screen(section, page, Place(child=child))
+    return None
+
+
+def walk_prompts(prompts: list[Prompt]) -> Iterator[Prompt]:
+    for p in prompts:
+        yield p
+        if p.type is PromptType.REPEAT:
+            yield from walk_prompts(p.prompts)
+
+
+@dataclass(frozen=True)
+class CheckScreen(Screen):
+    """The officer's grade, rationale and declaration, answered on "check your answers"."""
+
+    def prompts(self, ps: PromptSet) -> list[Prompt]:
+        return [p for sid in CHECK_SECTIONS for p in ps.section(sid).prompts]
+
+    def url(self, incident_id: object) -> str:
+        return f"/incidents/{incident_id}/check"
+
+
+def check_screen(ps: PromptSet) -> CheckScreen:
+    return CheckScreen(ps.section(CHECK_SECTIONS[0]), 0)

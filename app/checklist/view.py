@@ -1,0 +1,96 @@
+"""What a screen's template needs: each prompt with its field state, conditions and context."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.checklist import answers as engine
+from app.checklist import forms, screens
+from app.checklist.promptset import Prompt, PromptSet, PromptType, checks_of
+
+
+@dataclass(frozen=True)
+class FieldView:
+    prompt: Prompt
+    id: str  # the field's HTML id
+    error: str
+    client_when: str  # JSON condition the page evaluates as the officer answers ("" if none)
+    context: str  # JSON of saved answers the condition names that are not on this page
+    shown: bool  # shown at first (by the saved answers)
+    items: list[Mapping[str, Any]]  # a repeat's items
+
+
+def _lookup(pid: str, scope: Mapping[str, Any] | None, answers: Mapping[str, Any]) -> Any:
+    if scope is not None and pid in scope:
+        return scope[pid]
+    return answers.get(pid)
+
+
+def fields_for(
+    ps: PromptSet,
+    screen: screens.Screen,
+    answers: Mapping[str, Any],
+    errors: Mapping[str, str],
+) -> list[FieldView]:
+    """The prompts to draw: those shown by the saved answers, and those that depend on a prompt
+    of this page (drawn with their condition, so the page shows them as soon as it holds)."""
+    scope = screen.place.item_scope(answers)
+    prompts = screen.prompts(ps)
+    on_page = {p.id for p in prompts}
+    out: list[FieldView] = []
+    for p in prompts:
+        client_when = ""
+        context = ""
+        shown = engine.is_visible(p.when, scope, answers)
+        if p.when is not None:
+            names = {c.prompt for c in checks_of(p.when)}
+            if names & on_page:
+                client_when = json.dumps(p.when.model_dump(by_alias=True, exclude_none=True))
+                context = json.dumps(
+                    {n: _lookup(n, scope, answers) for n in sorted(names - on_page)}
+                )
+            elif not shown:
+                continue
+        items = []
+        if p.type is PromptType.REPEAT:
+            value = scope.get(p.id) if scope is not None else answers.get(p.id)
+            items = [i for i in value if isinstance(i, Mapping)] if isinstance(value, list) else []
+        out.append(
+            FieldView(
+                prompt=p,
+                id=forms.field_id(p.id),
+                error=errors.get(p.id, ""),
+                client_when=client_when,
+                context=context,
+                shown=shown,
+                items=items,
+            )
+        )
+    return out
+
+
+def display(p: Prompt, value: Any) -> str:
+    """An answer as words, for check-your-answers and the referral."""
+    if value is None:
+        return ""
+    t = p.type
+    labels = {o.id: o.label for o in p.options}
+    if t is PromptType.YESNO:
+        return {True: "Yes", False: "No"}.get(value, str(value))
+    if t is PromptType.CHOICE:
+        return labels.get(value, str(value))
+    if t is PromptType.MULTI and isinstance(value, list):
+        return ", ".join(labels.get(v, str(v)) for v in value)
+    if t is PromptType.DATE:
+        day = engine.parse_date(value)
+        return day.strftime("%-d %B %Y") if day else str(value)
+    if t is PromptType.DATETIME:
+        when = engine.parse_datetime(value)
+        if when is None:
+            return str(value)
+        local = when.astimezone(forms.UK) if when.tzinfo else when
+        return local.strftime("%-d %B %Y, %H:%M")
+    return str(value)

@@ -1,0 +1,155 @@
+"""Check your answers, submit, and the officer's view of a submitted referral."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from app.accounts.deps import require_roles
+from app.accounts.models import Role
+from app.accounts.service import Principal
+from app.checklist import answers as engine
+from app.checklist import forms, navigation, screen_service, screens, summary, view
+from app.checklist import service as checklist
+from app.checklist.models import Incident, IncidentStatus
+from app.db import SessionDep
+from app.htmx import redirect
+from app.referrals import service
+from app.web import render
+
+router = APIRouter(tags=["referrals"], include_in_schema=False)
+Officer = Annotated[Principal, Depends(require_roles(Role.OFFICER))]
+
+
+def _check_page(
+    request: Request,
+    officer: Principal,
+    incident: Incident,
+    *,
+    raw: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    missing: list[str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    ps = checklist.prompt_set_of(incident)
+    pruned, _ = engine.prune_hidden(ps, incident.answers)
+    state = checklist.status_of(ps, incident.answers)
+    screen = screens.check_screen(ps)
+    prompts = screen.prompts(ps)
+    errors = errors or {}
+    missing_rows = [
+        {
+            "text": summary.label_of(ps, pruned, path),
+            "href": (
+                navigation.incident_url(incident.id, "/children")
+                if path == screens.CHILDREN
+                else "#" + forms.first_input_id(ps.prompt(engine.prompt_id_of(path)))
+                if path in {p.id for p in prompts}
+                else (
+                    target.url(incident.id)
+                    if (target := screens.screen_for_path(ps, path))
+                    else "#"
+                )
+            ),
+        }
+        for path in (missing if missing is not None else [])
+    ]
+    error_rows = [
+        {"text": errors[p.id], "href": "#" + forms.first_input_id(p)}
+        for p in prompts
+        if p.id in errors
+    ]
+    return render(
+        request,
+        "referrals/check.html",
+        principal=officer,
+        status_code=status_code,
+        incident=incident,
+        ps=ps,
+        groups=summary.summarise(ps, pruned, incident.id),
+        state=state,
+        fields=view.fields_for(ps, screen, incident.answers, errors),
+        raw=raw if raw is not None else forms.raw_for(prompts, incident.answers),
+        summary_errors=error_rows + missing_rows,
+        missing_count=len(missing_rows),
+        locked=incident.status != IncidentStatus.DRAFT,
+        step=screens.TOTAL_STEPS,
+        total=screens.TOTAL_STEPS,
+    )
+
+
+@router.get("/incidents/{incident_id}/check")
+def check(
+    request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID
+) -> Response:
+    incident = checklist.get_own(session=session, officer=officer, incident_id=incident_id)
+    if incident.status == IncidentStatus.NO_CHILD:
+        return redirect(request, navigation.incident_url(incident_id))
+    return _check_page(request, officer, incident)
+
+
+@router.post("/incidents/{incident_id}/check")
+async def save_check(
+    request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID
+) -> Response:
+    incident = checklist.get_own(session=session, officer=officer, incident_id=incident_id)
+    if incident.status == IncidentStatus.SUBMITTED:  # a retried submit: show what exists
+        referral = service.for_incident(session=session, incident_id=incident_id)
+        if referral is not None:
+            return redirect(request, f"/referrals/{referral.reference}")
+    ps = checklist.prompt_set_of(incident)
+    form = await request.form()
+    result = screen_service.save_screen(
+        session=session,
+        officer=officer,
+        incident_id=incident_id,
+        screen=screens.check_screen(ps),
+        form=form,
+    )
+    if not result.ok:
+        return _check_page(
+            request, officer, result.incident, raw=result.raw, errors=result.errors, status_code=422
+        )
+    if form.get("action") != "submit":
+        return redirect(request, navigation.incident_url(incident_id, "/check"))
+    try:
+        referral = service.submit(session=session, officer=officer, incident_id=incident_id)
+    except service.IncompleteReferral as incomplete:
+        return _check_page(
+            request, officer, result.incident, missing=incomplete.missing, status_code=422
+        )
+    return redirect(request, f"/referrals/{referral.reference}?submitted=1")
+
+
+@router.post("/incidents/{incident_id}/submit")
+def submit(
+    request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID
+) -> Response:
+    try:
+        referral = service.submit(session=session, officer=officer, incident_id=incident_id)
+    except service.IncompleteReferral as incomplete:
+        incident = checklist.get_own(session=session, officer=officer, incident_id=incident_id)
+        return _check_page(request, officer, incident, missing=incomplete.missing, status_code=422)
+    return redirect(request, f"/referrals/{referral.reference}?submitted=1")
+
+
+@router.get("/referrals/{reference}")
+def officer_referral(
+    request: Request, session: SessionDep, officer: Officer, reference: str
+) -> Response:
+    referral = service.get_own_by_reference(session=session, officer=officer, reference=reference)
+    version = service.latest_version(session=session, referral=referral)
+    ps = checklist.prompt_set_of_version(version.prompt_set_version)
+    return render(
+        request,
+        "referrals/officer_view.html",
+        principal=officer,
+        referral=referral,
+        version=version,
+        ps=ps,
+        groups=summary.summarise(ps, version.answers),
+        just_submitted=bool(request.query_params.get("submitted")),
+    )
