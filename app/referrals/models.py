@@ -59,3 +59,52 @@ class ReferenceCounter(SQLModel, table=True):
 
     year: int = Field(primary_key=True)
     last: int = 0
+
+
+class Addendum(SQLModel, table=True):
+    """Information added after a referral was sent: never an edit, never deleted."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    referral_id: uuid.UUID = Field(foreign_key="referral.id", index=True)
+    author_id: uuid.UUID = Field(foreign_key="app_user.id")
+    text: str = Field(max_length=5000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # waiting for its next attempt (or being made: see lease_until)
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the attempt limit: a supervisor must look
+
+
+class Delivery(SQLModel, table=True):
+    """The outbox: one row per referral version to deliver, written with the approval."""
+
+    __table_args__ = (UniqueConstraint("referral_id", "version"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    referral_id: uuid.UUID = Field(foreign_key="referral.id", index=True)
+    version: int
+    status: DeliveryStatus = Field(
+        default=DeliveryStatus.PENDING, sa_column=Column(String(20), nullable=False, index=True)
+    )
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)  # a worker has it
+    claimed_by: str = Field(default="", max_length=100)
+    last_error: str = Field(default="", max_length=1000)
+    receipt: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class DeliveryAttempt(SQLModel, table=True):
+    __tablename__ = "delivery_attempt"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    delivery_id: uuid.UUID = Field(foreign_key="delivery.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    worker: str = Field(default="", max_length=100)
+    ok: bool
+    status_code: int | None = None
+    error: str = Field(default="", max_length=1000)

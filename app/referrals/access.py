@@ -1,0 +1,55 @@
+"""Who may read a referral, and the audit entry every read leaves (DPA 2018 s62: consultation
+and disclosure are logged with who, when, what and why)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from app.accounts.models import Role
+from app.accounts.service import Principal
+from app.audit import service as audit
+from app.referrals.models import Referral
+from app.referrals.service import ReferralNotFound
+
+
+def purpose(principal: Principal, referral: Referral) -> str | None:
+    """Why this person may read this referral, or None when they may not."""
+    if principal.has(Role.OFFICER) and referral.officer_id == principal.id:
+        return "officer's own referral"
+    if principal.has(Role.SUPERVISOR) and referral.team_id in principal.supervises:
+        return "supervisor review"
+    if principal.has(Role.COACH) and referral.team_id in principal.coaches:
+        return "child protection coaching (read only)"
+    return None
+
+
+def can_supervise(principal: Principal, referral: Referral) -> bool:
+    return principal.has(Role.SUPERVISOR) and referral.team_id in principal.supervises
+
+
+def find(*, session: Session, principal: Principal, reference: str) -> Referral:
+    """The referral, if this person may read it; otherwise not found (nothing is revealed)."""
+    referral = session.exec(select(Referral).where(Referral.reference == reference)).first()
+    if referral is None or purpose(principal, referral) is None:
+        raise ReferralNotFound()
+    return referral
+
+
+def open_for_reading(
+    *, session: Session, principal: Principal, reference: str, form: str, ip: str = ""
+) -> Referral:
+    """Find the referral and log the read (`form`: page, pdf, json, version, changes)."""
+    referral = find(session=session, principal=principal, reference=reference)
+    audit.record(
+        session=session,
+        action=f"referral.read.{form}",
+        actor_id=principal.id,
+        actor_name=principal.user.username,
+        object_type="referral",
+        object_id=str(referral.id),
+        reason=purpose(principal, referral) or "",
+        detail={"reference": referral.reference, "version": referral.version},
+        ip=ip,
+    )
+    session.commit()
+    return referral

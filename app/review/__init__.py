@@ -1,0 +1,1 @@
+"""Review: the supervisor's queue and decisions on submitted referrals."""
