@@ -24,7 +24,9 @@ from app.config import get_settings
 from app.db import SessionDep
 from app.errors import DomainError, NotAuthenticated
 from app.paths import STATIC_DIR
+from app.referrals import history_routes as referral_history
 from app.referrals import routes as referrals
+from app.review import routes as review
 from app.security import SecurityHeaders
 from app.templating import templates
 
@@ -107,6 +109,8 @@ def create_app() -> FastAPI:
     app.include_router(checklist.router)
     app.include_router(checklist_items.router)
     app.include_router(referrals.router)
+    app.include_router(review.router)
+    app.include_router(referral_history.router)
     app.include_router(checklist_api.router)
     return app
 

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import object_session
+from sqlmodel import Session
 
 from app.accounts.service import Principal
 from app.templating import templates
+
+# Counts shown in the navigation ("Review queue (3)"): each feature registers its own.
+NavCounter = Callable[[Session, Principal], dict[str, int]]
+nav_counters: list[NavCounter] = []
+
+
+def _nav_counts(principal: Principal | None) -> dict[str, int]:
+    session = object_session(principal.user) if principal else None
+    counts: dict[str, int] = {}
+    if principal is not None and isinstance(session, Session):
+        for counter in nav_counters:
+            counts.update(counter(session, principal))
+    return counts
 
 
 def render(
@@ -26,7 +42,12 @@ def render(
     response = templates.TemplateResponse(
         request,
         template,
-        {"principal": principal, "csrf_token": token, **context},
+        {
+            "principal": principal,
+            "csrf_token": token,
+            "nav_counts": _nav_counts(principal),
+            **context,
+        },
         status_code=status_code,
     )
     if vary_htmx:

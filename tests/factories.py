@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from sqlmodel import Session
 
+from app.accounts import sessions
 from app.accounts.models import MembershipKind, Role, Team, TeamMembership, User, UserRole
 from app.accounts.passwords import hash_password
+from app.accounts.service import Principal, principal_for
+from app.referrals.models import Referral
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -54,3 +59,32 @@ def make_user(
     session.add_all(TeamMembership(user_id=user.id, team_id=t.id, kind=k) for t, k in links)
     session.commit()
     return user
+
+
+def principal(session: Session, user: User) -> Principal:
+    """A signed-in Principal for calling services directly, as a request would."""
+    _token, row = sessions.create(session=session, user_id=user.id)
+    session.commit()
+    found = principal_for(session=session, row=row)
+    assert found is not None
+    return found
+
+
+def make_referral(
+    session: Session, officer: User, *, answers: dict[str, Any] | None = None
+) -> Referral:
+    """A submitted referral by ``officer`` with complete answers (``complete_answers()``)."""
+    from app.checklist import service as checklist
+    from app.referrals import service as referrals
+    from tests.checklist.builders import complete_answers
+
+    who = principal(session, officer)
+    incident, _ = checklist.start(session=session, officer=who, client_uuid=uuid.uuid4())
+    _, result = checklist.save(
+        session=session,
+        officer=who,
+        incident_id=incident.id,
+        updates=answers if answers is not None else complete_answers(),
+    )
+    assert not result.errors, result.errors
+    return referrals.submit(session=session, officer=who, incident_id=incident.id)

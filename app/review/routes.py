@@ -1,0 +1,245 @@
+"""The supervisor's pages: the review queue, a referral to review, and the decisions."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import Response
+from sqlmodel import Session, col, select
+
+from app.accounts.deps import require_roles
+from app.accounts.models import Role, Team
+from app.accounts.service import Principal
+from app.checklist import summary
+from app.checklist.promptset import load_version
+from app.db import SessionDep
+from app.errors import InvalidTransition, NotFound
+from app.htmx import IsHtmx, redirect
+from app.models_base import utcnow
+from app.referrals import access, addenda, versions
+from app.referrals.models import Delivery, Referral, ReferralStatus
+from app.referrals.service import latest_version
+from app.review import service
+from app.web import nav_counters, render
+
+router = APIRouter(prefix="/review", tags=["review"], include_in_schema=False)
+Supervisor = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR))]
+STATUSES = ("submitted", "returned", "approved", "sent", "")
+
+
+def _waiting(session: Session, principal: Principal) -> dict[str, int]:
+    if not principal.has(Role.SUPERVISOR):
+        return {}
+    return {"review": service.count_waiting(session=session, supervisor=principal)}
+
+
+nav_counters.append(_waiting)
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+@router.get("")
+def queue(
+    request: Request,
+    session: SessionDep,
+    supervisor: Supervisor,
+    is_htmx: IsHtmx,
+    status: Annotated[str, Query(max_length=20)] = "submitted",
+    grade: Annotated[str, Query(max_length=10)] = "",
+    team: Annotated[str, Query(max_length=40)] = "",
+    officer: Annotated[str, Query(max_length=40)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    filters = service.Filters(
+        status=status if status in STATUSES else "submitted",
+        grade=grade if grade in service.GRADES else "",
+        team=_uuid(team),
+        officer=_uuid(officer),
+    )
+    result = service.queue(session=session, supervisor=supervisor, filters=filters, page=page)
+    teams = session.exec(select(Team).where(col(Team.id).in_(supervisor.supervises))).all()
+    return render(
+        request,
+        "review/_queue_results.html" if is_htmx else "review/queue.html",
+        principal=supervisor,
+        vary_htmx=True,
+        result=result,
+        filters=filters,
+        teams=sorted(teams, key=lambda t: t.name),
+        officers=service.officers_of(session=session, supervisor=supervisor),
+        query=request.url.query,
+        now=utcnow(),
+    )
+
+
+def _delivery(session: Session, referral: Referral) -> Delivery | None:
+    query = select(Delivery).where(Delivery.referral_id == referral.id)
+    return session.exec(query.order_by(col(Delivery.created_at).desc())).first()
+
+
+def _review_page(
+    request: Request,
+    session: Session,
+    supervisor: Principal,
+    referral: Referral,
+    *,
+    error: str = "",
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    version = latest_version(session=session, referral=referral)
+    ps = load_version(version.prompt_set_version)
+    decisions = service.history(session=session, referral_id=referral.id)
+    notes = addenda.of(session=session, referral=referral)
+    return render(
+        request,
+        "review/referral.html",
+        principal=supervisor,
+        status_code=status_code,
+        referral=referral,
+        version=version,
+        ps=ps,
+        groups=summary.summarise(ps, version.answers),
+        history=decisions,
+        all_versions=versions.all_versions(session=session, referral=referral),
+        addenda=notes,
+        may_add=addenda.may_add(supervisor, referral),
+        may_decide=referral.status == ReferralStatus.SUBMITTED
+        and referral.officer_id != supervisor.id,
+        delivery=_delivery(session, referral),
+        due=service.due_at(referral),
+        overdue=service.is_overdue(referral, utcnow()),
+        error=error,
+        form=form or {},
+        people=service.people(
+            session=session,
+            ids={referral.officer_id}
+            | {d.actor_id for d in decisions}
+            | {a.author_id for a in notes},
+        ),
+    )
+
+
+@router.get("/{reference}")
+def review_referral(
+    request: Request, session: SessionDep, supervisor: Supervisor, reference: str
+) -> Response:
+    referral = access.open_for_reading(
+        session=session,
+        principal=supervisor,
+        reference=reference,
+        form="review",
+        ip=request.client.host if request.client else "",
+    )
+    if not access.can_supervise(supervisor, referral):
+        raise NotFound()
+    return _review_page(request, session, supervisor, referral)
+
+
+@router.post("/{reference}/decision")
+def decide(
+    request: Request,
+    session: SessionDep,
+    supervisor: Supervisor,
+    reference: str,
+    decision: Annotated[str, Form(max_length=20)] = "",
+    expected_version: Annotated[int, Form(ge=1)] = 1,
+    comment: Annotated[str, Form(max_length=5000)] = "",
+    grade: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    referral = access.find(session=session, principal=supervisor, reference=reference)
+    if not access.can_supervise(supervisor, referral):
+        raise NotFound()
+    form = {"decision": decision, "comment": comment, "grade": grade}
+    try:
+        if decision == "approve":
+            service.approve(
+                session=session,
+                supervisor=supervisor,
+                reference=reference,
+                expected_version=expected_version,
+                comment=comment,
+            )
+        elif decision == "return":
+            service.return_to_officer(
+                session=session,
+                supervisor=supervisor,
+                reference=reference,
+                expected_version=expected_version,
+                comment=comment,
+            )
+        elif decision == "regrade":
+            if grade not in service.GRADES:
+                return _review_page(
+                    request,
+                    session,
+                    supervisor,
+                    referral,
+                    error="grade_missing",
+                    form=form,
+                    status_code=422,
+                )
+            service.regrade(
+                session=session,
+                supervisor=supervisor,
+                reference=reference,
+                expected_version=expected_version,
+                grade=grade,
+                rationale=comment,
+            )
+        else:
+            return _review_page(
+                request,
+                session,
+                supervisor,
+                referral,
+                error="decision_missing",
+                form=form,
+                status_code=422,
+            )
+    except service.CommentRequired:
+        return _review_page(
+            request,
+            session,
+            supervisor,
+            referral,
+            error=f"{decision}_comment",
+            form=form,
+            status_code=422,
+        )
+    except InvalidTransition:
+        session.rollback()
+        fresh = access.find(session=session, principal=supervisor, reference=reference)
+        return _review_page(request, session, supervisor, fresh, error="stale", status_code=409)
+    return redirect(request, f"/review/{reference}?done={decision}")
+
+
+@router.post("/{reference}/addenda")
+def add_addendum(
+    request: Request,
+    session: SessionDep,
+    supervisor: Supervisor,
+    reference: str,
+    text: Annotated[str, Form(max_length=20_000)] = "",
+) -> Response:
+    try:
+        addenda.add(session=session, principal=supervisor, reference=reference, text=text)
+    except addenda.AddendumInvalid:
+        referral = access.find(session=session, principal=supervisor, reference=reference)
+        return _review_page(
+            request,
+            session,
+            supervisor,
+            referral,
+            error="addendum",
+            form={"text": text},
+            status_code=422,
+        )
+    return redirect(request, f"/review/{reference}?done=addendum")
