@@ -68,3 +68,44 @@ def test_admin_page_shows_the_check(as_admin: Browserless) -> None:
     check_page(response.text)
     assert "The log is complete and unaltered" in response.text
     assert "login.succeeded" in response.text
+
+
+def test_verify_command_passes_then_catches_tampering(tmp_path) -> None:
+    """The command checks a real database file; a row changed behind the app's back fails it."""
+    import os
+    import subprocess
+    import sys
+
+    from sqlalchemy import text as sql
+
+    from app.db import make_engine
+    from tests.helpers import ROOT, migrate
+
+    url = f"sqlite:///{tmp_path / 'audit.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    with Session(engine) as s:
+        _add(s, 3)
+    env = {**os.environ, "DATABASE_URL": url}
+    ok = subprocess.run(
+        [sys.executable, "-m", "app.audit", "verify"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "3 entries checked" in ok.stdout
+    with engine.begin() as conn:  # someone with the database file drops the trigger and edits
+        conn.execute(sql("DROP TRIGGER audit_event_no_update"))
+        conn.execute(sql("UPDATE audit_event SET actor_name = 'nobody' WHERE seq = 2"))
+    engine.dispose()
+    bad = subprocess.run(
+        [sys.executable, "-m", "app.audit", "verify"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 1
+    assert "AUDIT LOG ALTERED: entry 2" in bad.stdout
