@@ -1,0 +1,77 @@
+"""The supervisor's pages in real Chromium: queue, referral, decisions; axe-clean, phone-sized."""
+
+from __future__ import annotations
+
+import uuid
+
+from playwright.sync_api import Browser, Page
+
+from tests.browser.conftest import PHONE, assert_accessible, assert_fits, log_in
+from tests.checklist.builders import complete_answers
+
+
+def submit_by_api(page: Page) -> str:
+    """A complete referral submitted through the JSON API as the signed-in officer."""
+    page.goto("/incidents")
+    token = page.locator('meta[name="csrf-token"]').get_attribute("content") or ""
+    headers = {"X-CSRF-Token": token}
+    created = page.request.post(
+        "/api/v1/incidents", data={"client_uuid": str(uuid.uuid4())}, headers=headers
+    )
+    incident = created.json()["id"]
+    saved = page.request.put(
+        f"/api/v1/incidents/{incident}/answers",
+        data={"answers": complete_answers()},
+        headers=headers,
+    )
+    assert saved.ok, saved.text()
+    submitted = page.request.post(f"/api/v1/incidents/{incident}/submit", headers=headers)
+    assert submitted.ok, submitted.text()
+    return str(submitted.json()["reference"])
+
+
+def test_supervisor_reviews_on_a_phone(browser: Browser, live_server: str) -> None:
+    officer = browser.new_context(base_url=live_server, **PHONE)
+    officer_page = officer.new_page()
+    log_in(officer_page, "officer1")
+    reference = submit_by_api(officer_page)
+
+    supervisor = browser.new_context(base_url=live_server, **PHONE)
+    page = supervisor.new_page()
+    log_in(page, "supervisor1")
+    assert page.url.endswith("/review")
+    assert reference in page.content()
+    assert_accessible(page)
+    assert_fits(page)
+    page.get_by_role("link", name=reference).click()
+    page.wait_for_url(f"**/review/{reference}")
+    assert_accessible(page)
+    assert_fits(page)
+    # Returning needs a comment: the error is shown and accessible.
+    page.get_by_role("button", name="Return to the officer").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+    page.fill("#comment-return", "Please add the child's school.")
+    page.get_by_role("button", name="Return to the officer").click()
+    page.wait_for_url("**done=return")
+    assert "Referral returned to the officer." in page.content()
+    assert_accessible(page)
+    officer.close()
+    supervisor.close()
+
+
+def test_queue_filters_with_htmx(browser: Browser, live_server: str) -> None:
+    context = browser.new_context(base_url=live_server, **PHONE)
+    page = context.new_page()
+    log_in(page, "officer2")
+    reference = submit_by_api(page)
+    context.clear_cookies()
+    log_in(page, "supervisor1")
+    page.select_option("#grade", "standard")  # no standard referrals: the list empties in place
+    page.wait_for_url("**grade=standard**")
+    assert reference not in page.locator("#queue-results").inner_text()
+    page.select_option("#grade", "high")
+    page.wait_for_url("**grade=high**")
+    assert reference in page.locator("#queue-results").inner_text()
+    assert_accessible(page)
+    context.close()
