@@ -24,6 +24,7 @@ from app.config import get_settings
 from app.db import SessionDep
 from app.errors import DomainError, NotAuthenticated
 from app.paths import STATIC_DIR
+from app.referrals import document_routes as referral_documents
 from app.referrals import history_routes as referral_history
 from app.referrals import routes as referrals
 from app.review import routes as review
@@ -109,6 +110,7 @@ def create_app() -> FastAPI:
     app.include_router(checklist.router)
     app.include_router(checklist_items.router)
     app.include_router(referrals.router)
+    app.include_router(referral_documents.router)
     app.include_router(review.router)
     app.include_router(referral_history.router)
     app.include_router(checklist_api.router)

@@ -36,9 +36,16 @@ def find(*, session: Session, principal: Principal, reference: str) -> Referral:
 
 
 def open_for_reading(
-    *, session: Session, principal: Principal, reference: str, form: str, ip: str = ""
+    *,
+    session: Session,
+    principal: Principal,
+    reference: str,
+    form: str,
+    ip: str = "",
+    version: int | None = None,
 ) -> Referral:
-    """Find the referral and log the read (`form`: page, pdf, json, version, changes)."""
+    """Find the referral and log the read (`form`: page, pdf, json, review, changes) of
+    `version` (default: the latest)."""
     referral = find(session=session, principal=principal, reference=reference)
     audit.record(
         session=session,
@@ -48,7 +55,7 @@ def open_for_reading(
         object_type="referral",
         object_id=str(referral.id),
         reason=purpose(principal, referral) or "",
-        detail={"reference": referral.reference, "version": referral.version},
+        detail={"reference": referral.reference, "version": version or referral.version},
         ip=ip,
     )
     session.commit()

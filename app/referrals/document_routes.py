@@ -1,0 +1,116 @@
+"""The referral document: a printable page, a PDF and JSON (with its public JSON Schema).
+
+Anyone who may read the referral (its officer, the team's supervisors and coaches) may have it
+in each form; for anyone else it does not exist. Each read is logged before it is shown.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from app.accounts.deps import CurrentUser
+from app.db import SessionDep
+from app.referrals import document, document_pdf, document_view
+from app.web import render
+
+router = APIRouter(tags=["referrals"])
+Version = Annotated[int | None, Query(ge=1, description="An earlier version (default: latest)")]
+
+
+def _ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def _url(reference: str, suffix: str, version: int | None) -> str:
+    query = f"?version={version}" if version is not None else ""
+    return f"/referrals/{reference}/document{suffix}{query}"
+
+
+@functools.cache
+def _schema() -> bytes:
+    return document.SCHEMA_PATH.read_bytes()
+
+
+@router.get(document.SCHEMA_URL, summary="JSON Schema of the referral document")
+def referral_schema() -> Response:
+    """Public: a schema holds no personal data."""
+    return Response(_schema(), media_type="application/schema+json")
+
+
+@router.get("/referrals/{reference}/document", include_in_schema=False)
+def document_page(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentUser,
+    reference: str,
+    version: Version = None,
+) -> Response:
+    doc = document.open_document(
+        session=session,
+        principal=principal,
+        reference=reference,
+        form="page",
+        version=version,
+        ip=_ip(request),
+    )
+    return render(
+        request,
+        "referrals/document.html",
+        principal=principal,
+        doc=doc,
+        view=document_view.present(doc),
+        when=document_view.when,
+        links=True,
+        schema_url=document.SCHEMA_URL,
+        pdf_url=_url(doc["reference"], ".pdf", version),
+        json_url=_url(doc["reference"], ".json", version),
+    )
+
+
+@router.get("/referrals/{reference}/document.pdf", include_in_schema=False)
+def document_pdf_file(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentUser,
+    reference: str,
+    version: Version = None,
+) -> Response:
+    doc = document.open_document(
+        session=session,
+        principal=principal,
+        reference=reference,
+        form="pdf",
+        version=version,
+        ip=_ip(request),
+    )
+    suffix = f"-v{version}" if version is not None else ""
+    return Response(
+        document_pdf.render(doc),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{doc["reference"]}{suffix}.pdf"'},
+    )
+
+
+@router.get("/referrals/{reference}/document.json", include_in_schema=False)
+def document_json(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentUser,
+    reference: str,
+    version: Version = None,
+) -> Response:
+    doc = document.open_document(
+        session=session,
+        principal=principal,
+        reference=reference,
+        form="json",
+        version=version,
+        ip=_ip(request),
+    )
+    body = json.dumps(doc, ensure_ascii=False, indent=2)
+    return Response(body, media_type="application/json")
