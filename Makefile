@@ -25,9 +25,14 @@ migrate: $(VENV)/.app
 seed: migrate
 	$(BIN)/python -m app.seed
 
+# The web server, with the delivery worker beside it; stopping one (Ctrl-C) stops both.
 run: seed
 	@echo "Think Child is starting: open http://127.0.0.1:$(PORT)/login (demo logins in README.md)"
-	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port $(PORT) --proxy-headers
+	@$(BIN)/python -m app.worker & worker=$$!; \
+	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port $(PORT) --proxy-headers & web=$$!; \
+	trap 'kill -TERM $$web $$worker 2>/dev/null' INT TERM; \
+	wait $$web; status=$$?; \
+	kill -TERM $$worker 2>/dev/null; wait $$web $$worker 2>/dev/null; exit $$status
 
 test: $(VENV)/.test
 	bash scripts/system-deps.sh

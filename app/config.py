@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Seeds the demo users; `python -m app.seed` refuses to run outside development.
@@ -36,6 +36,32 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(default=19456, ge=8)
     argon2_time_cost: int = Field(default=2, ge=1)
     argon2_parallelism: int = Field(default=1, ge=1)
+
+    # Delivery to the MASH (app/referrals/delivery.py, run by `python -m app.worker`). With no
+    # endpoint, referrals are written as JSON + PDF files to OUTBOX_DIR (the one-machine demo).
+    mash_endpoint: str | None = None
+    outbox_dir: str = "outbox"
+    delivery_max_attempts: int = Field(default=8, ge=1)
+    delivery_backoff_seconds: float = Field(default=30, ge=0)  # doubles each retry, up to 1 hour
+    delivery_lease_seconds: int = Field(default=120, ge=1)  # a claim older than this is retried
+    delivery_timeout_seconds: float = Field(default=10, gt=0)
+
+    @field_validator("mash_endpoint", mode="before")
+    @classmethod
+    def _blank_endpoint_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _check_delivery(self) -> Settings:
+        endpoint = self.mash_endpoint
+        if endpoint is not None:
+            production = self.environment is Environment.PRODUCTION
+            if not endpoint.startswith("https://" if production else ("https://", "http://")):
+                raise ValueError("MASH_ENDPOINT must be https (http only outside production)")
+        # A lease shorter than a request could let a second worker start the same delivery.
+        if self.delivery_lease_seconds <= self.delivery_timeout_seconds:
+            raise ValueError("DELIVERY_LEASE_SECONDS must exceed DELIVERY_TIMEOUT_SECONDS")
+        return self
 
     @property
     def is_development(self) -> bool:

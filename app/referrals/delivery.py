@@ -1,0 +1,353 @@
+"""Delivering approved referrals to the MASH from the outbox: claim, send, record, retry.
+
+The approval writes a pending `Delivery` in the same transaction as the decision. A worker
+`claim`s one that is due with a lease (committed at once); `deliver_one` builds the document,
+sends it with no transaction open, then in one commit records the attempt and either the receipt,
+the referral's `sent` status and the disclosure's audit entry, or the next try (exponential
+backoff) or, after the attempt limit, `failed`. A worker that dies leaves its lease to run out,
+and the delivery is claimed again: never lost. Every try of a version carries the same
+`Idempotency-Key`, so a retry after a timeout that did reach the receiver is not a second referral.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_
+from sqlmodel import Session, col, select
+
+from app.accounts.service import Principal
+from app.audit import service as audit
+from app.config import get_settings
+from app.errors import InvalidTransition
+from app.models_base import utcnow
+from app.referrals import access, document, document_pdf
+from app.referrals.models import (
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Referral,
+    ReferralStatus,
+)
+from app.referrals.service import ReferralNotFound
+from app.referrals.transport import Parcel, Transport, TransportError
+
+log = logging.getLogger(__name__)
+
+BACKOFF_CAP = timedelta(hours=1)
+FLAG_AFTER_ATTEMPTS = 3  # supervisors see a delivery flagged from this many failed tries
+DISCLOSURE_REASON = "referral to children's social care"
+ACTOR_NAME = "delivery worker"
+
+
+def backoff(attempts: int, base_seconds: float | None = None) -> timedelta:
+    """The wait after the `attempts`-th failure: base * 2**(attempts-1), at most an hour,
+    plus up to 10% jitter so that workers retrying together spread out."""
+    base = get_settings().delivery_backoff_seconds if base_seconds is None else base_seconds
+    exponent = min(max(attempts - 1, 0), 32)
+    delay = min(base * 2**exponent, BACKOFF_CAP.total_seconds())
+    delay += delay * 0.1 * random.random()  # noqa: S311 - jitter, not a secret
+    return min(timedelta(seconds=delay), BACKOFF_CAP)
+
+
+def claim(*, session: Session, worker: str, now: datetime | None = None) -> Delivery | None:
+    """Lease one due delivery to `worker` and commit; None when nothing is due."""
+    now = now or utcnow()
+    query = (
+        select(Delivery)
+        .where(
+            Delivery.status == DeliveryStatus.PENDING,
+            col(Delivery.next_attempt_at) <= now,
+            or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) <= now),
+        )
+        .order_by(col(Delivery.next_attempt_at))
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        # Two workers claiming at once each lock a different row; neither waits for the other.
+        query = query.with_for_update(skip_locked=True)
+    # On SQLite the engine begins with BEGIN IMMEDIATE: this select and update hold the only
+    # write lock, so no other worker can claim between them.
+    delivery = session.exec(query).first()
+    if delivery is None:
+        session.rollback()
+        return None
+    delivery.lease_until = now + timedelta(seconds=get_settings().delivery_lease_seconds)
+    delivery.claimed_by = worker[:100]
+    session.add(delivery)
+    session.commit()
+    return delivery
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one `deliver_one` call did, for the worker's log line."""
+
+    reference: str
+    version: int
+    status: DeliveryStatus
+    attempts: int
+    ok: bool
+    error: str = ""
+    next_attempt_at: datetime | None = None
+    skipped: bool = False  # the lease had passed to another worker: nothing was sent
+
+
+def _load(session: Session, delivery_id: uuid.UUID, *, lock: bool = False) -> Delivery:
+    query = select(Delivery).where(Delivery.id == delivery_id)
+    query = query.execution_options(populate_existing=True)
+    return session.exec(query.with_for_update() if lock else query).one()
+
+
+def _still_ours(delivery: Delivery, worker: str) -> bool:
+    return delivery.status == DeliveryStatus.PENDING and delivery.claimed_by == worker[:100]
+
+
+def _outcome(d: Delivery, reference: str, ok: bool, error: str = "", **kw: bool) -> Outcome:
+    due = d.next_attempt_at if d.status == DeliveryStatus.PENDING and not ok else None
+    return Outcome(reference, d.version, DeliveryStatus(d.status), d.attempts, ok, error, due, **kw)
+
+
+def deliver_one(
+    *,
+    session: Session,
+    delivery: Delivery,
+    transport: Transport,
+    worker: str,
+    now: datetime | None = None,
+) -> Outcome:
+    """Send a delivery this worker has claimed and record the result (see the module doc)."""
+    now = now or utcnow()
+    delivery_id = delivery.id
+    current = _load(session, delivery_id)
+    referral = session.get(Referral, current.referral_id)
+    if referral is None:  # the foreign key makes this impossible; keep mypy and readers sure
+        raise LookupError(f"delivery {delivery_id} has no referral")
+    reference, version = referral.reference, current.version
+    if not _still_ours(current, worker):
+        session.rollback()
+        return _outcome(current, reference, False, skipped=True)
+
+    receipt: dict[str, Any] | None = None
+    status_code: int | None = None
+    error = ""
+    try:
+        doc = document.build(session=session, referral=referral, version=version)
+        session.commit()  # nothing to write: no transaction stays open while we render and send
+        pdf = document_pdf.render(doc) if transport.wants_pdf else None
+        receipt = transport.send(Parcel(reference, version, doc, pdf))
+    except TransportError as exc:
+        status_code, error = exc.status_code, str(exc)
+    except Exception as exc:  # a bug building the document must not stop the other deliveries
+        log.exception("delivery of %s-v%s could not be prepared", reference, version)
+        error = f"could not prepare the document: {type(exc).__name__}"
+    session.rollback()  # a no-op unless preparing failed part-way
+
+    current = _load(session, delivery_id, lock=True)
+    referral = session.get(Referral, current.referral_id, populate_existing=True)
+    assert referral is not None
+    session.add(
+        DeliveryAttempt(
+            delivery_id=delivery_id,
+            at=now,
+            worker=worker[:100],
+            ok=receipt is not None,
+            status_code=status_code,
+            error=error[:1000],
+        )
+    )
+    if receipt is not None:
+        if current.status != DeliveryStatus.SENT:  # else a late duplicate the receiver ignored
+            _succeeded(session, current, referral, receipt, transport.destination, now)
+    elif _still_ours(current, worker):  # else another worker has it now and owns the retries
+        _failed(session, current, referral, error, transport.destination, now)
+    session.commit()
+    return _outcome(current, reference, receipt is not None, error)
+
+
+def _audit(session: Session, action: str, referral: Referral, **detail: object) -> None:
+    audit.record(
+        session=session,
+        action=action,
+        actor_name=ACTOR_NAME,
+        object_type="referral",
+        object_id=str(referral.id),
+        reason=DISCLOSURE_REASON,
+        detail={"reference": referral.reference, **detail},
+    )
+
+
+def _succeeded(
+    session: Session,
+    delivery: Delivery,
+    referral: Referral,
+    receipt: dict[str, Any],
+    recipient: str,
+    now: datetime,
+) -> None:
+    delivery.attempts += 1
+    delivery.status = DeliveryStatus.SENT
+    delivery.sent_at = now
+    delivery.receipt = receipt
+    delivery.last_error = ""
+    delivery.lease_until = None
+    session.add(delivery)
+    if referral.status == ReferralStatus.APPROVED:
+        referral.status = ReferralStatus.SENT
+        referral.updated_at = now
+        session.add(referral)
+    receipt_id = str(receipt.get("id") or receipt.get("receipt_id") or "")
+    _audit(
+        session,
+        "referral.delivered",
+        referral,
+        version=delivery.version,
+        recipient=recipient,
+        receipt_id=receipt_id[:200],
+        attempts=delivery.attempts,
+    )
+
+
+def _failed(
+    session: Session,
+    delivery: Delivery,
+    referral: Referral,
+    error: str,
+    recipient: str,
+    now: datetime,
+) -> None:
+    delivery.attempts += 1
+    delivery.last_error = error[:1000]
+    delivery.lease_until = None
+    delivery.claimed_by = ""
+    if delivery.attempts < get_settings().delivery_max_attempts:
+        delivery.next_attempt_at = now + backoff(delivery.attempts)
+    else:
+        delivery.status = DeliveryStatus.FAILED
+        _audit(
+            session,
+            "referral.delivery_failed",
+            referral,
+            version=delivery.version,
+            recipient=recipient,
+            attempts=delivery.attempts,
+            last_error=delivery.last_error[:200],
+        )
+    session.add(delivery)
+
+
+@dataclass(frozen=True)
+class DeliveryState:
+    """What supervisors see of a referral's delivery to the MASH."""
+
+    delivery_id: uuid.UUID
+    referral_id: uuid.UUID
+    reference: str
+    version: int
+    status: DeliveryStatus
+    attempts: int
+    last_error: str
+    sent_at: datetime | None
+    next_attempt_at: datetime | None  # None once sent or failed
+    flagged: bool  # failed, or still failing after FLAG_AFTER_ATTEMPTS tries
+
+
+def _state(delivery: Delivery, referral: Referral) -> DeliveryState:
+    status = DeliveryStatus(delivery.status)
+    return DeliveryState(
+        delivery_id=delivery.id,
+        referral_id=referral.id,
+        reference=referral.reference,
+        version=delivery.version,
+        status=status,
+        attempts=delivery.attempts,
+        last_error=delivery.last_error,
+        sent_at=delivery.sent_at,
+        next_attempt_at=delivery.next_attempt_at if status == DeliveryStatus.PENDING else None,
+        flagged=status == DeliveryStatus.FAILED
+        or (status == DeliveryStatus.PENDING and delivery.attempts >= FLAG_AFTER_ATTEMPTS),
+    )
+
+
+def _latest(
+    session: Session, referral_id: uuid.UUID, *, lock: bool = False
+) -> tuple[Delivery, Referral] | None:
+    query = (
+        select(Delivery, Referral)
+        .join(Referral, col(Referral.id) == col(Delivery.referral_id))
+        .where(Delivery.referral_id == referral_id)
+        .order_by(col(Delivery.version).desc())
+    )
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    row = session.exec(query).first()
+    return None if row is None else (row[0], row[1])
+
+
+def state_of(*, session: Session, referral_id: uuid.UUID) -> DeliveryState | None:
+    """The delivery of the referral's latest approved version, or None if never approved."""
+    row = _latest(session, referral_id)
+    return None if row is None else _state(*row)
+
+
+def failing(*, session: Session, team_ids: Iterable[uuid.UUID]) -> list[DeliveryState]:
+    """Flagged deliveries of these teams' referrals, longest-standing first."""
+    teams = set(team_ids)
+    if not teams:
+        return []
+    rows = session.exec(
+        select(Delivery, Referral)
+        .join(Referral, col(Referral.id) == col(Delivery.referral_id))
+        .where(
+            col(Referral.team_id).in_(teams),
+            or_(
+                col(Delivery.status) == DeliveryStatus.FAILED,
+                and_(
+                    col(Delivery.status) == DeliveryStatus.PENDING,
+                    col(Delivery.attempts) >= FLAG_AFTER_ATTEMPTS,
+                ),
+            ),
+        )
+        .order_by(col(Delivery.created_at))
+    ).all()
+    return [_state(d, r) for d, r in rows]
+
+
+def retry_failed(
+    *, session: Session, supervisor: Principal, referral_id: uuid.UUID, now: datetime | None = None
+) -> DeliveryState:
+    """A supervisor sends a failed delivery again (after the receiver was fixed): due now,
+    with a fresh run of attempts; the earlier attempts stay on record."""
+    now = now or utcnow()
+    row = _latest(session, referral_id, lock=True)
+    if row is None or not access.can_supervise(supervisor, row[1]):
+        raise ReferralNotFound()
+    delivery, referral = row
+    if delivery.status != DeliveryStatus.FAILED:
+        raise InvalidTransition()
+    delivery.status = DeliveryStatus.PENDING
+    delivery.attempts = 0
+    delivery.next_attempt_at = now
+    delivery.lease_until = None
+    delivery.claimed_by = ""
+    session.add(delivery)
+    audit.record(
+        session=session,
+        action="referral.delivery_retried",
+        actor_id=supervisor.id,
+        actor_name=supervisor.user.username,
+        object_type="referral",
+        object_id=str(referral.id),
+        reason=DISCLOSURE_REASON,
+        detail={"reference": referral.reference, "version": delivery.version},
+    )
+    session.commit()
+    return _state(delivery, referral)

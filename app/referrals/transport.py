@@ -1,0 +1,171 @@
+"""How a referral document reaches the MASH: an HTTP POST, or files in a local folder.
+
+A transport sends one parcel and returns the receipt, or raises `TransportError`. It knows nothing
+of the database: `delivery.py` decides what to send, when, and records what happened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from app.config import Settings, get_settings
+
+MAX_RECEIPT_BYTES = 64 * 1024
+
+
+class TransportError(Exception):
+    """The parcel was not delivered (it may be retried)."""
+
+    def __init__(self, message: str, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+@dataclass(frozen=True)
+class Parcel:
+    reference: str
+    version: int
+    document: dict[str, Any]
+    pdf: bytes | None = None
+
+    @property
+    def key(self) -> str:
+        """The idempotency key: the same for every try of one version (TC-2026-000123-v1)."""
+        return f"{self.reference}-v{self.version}"
+
+    def json_bytes(self) -> bytes:
+        return json.dumps(self.document, ensure_ascii=False, indent=2).encode()
+
+
+class Transport(Protocol):
+    wants_pdf: bool  # whether `deliver_one` should render the PDF for it
+
+    @property
+    def destination(self) -> str:
+        """Where parcels go, fit for the audit log (no credentials)."""
+        ...
+
+    def send(self, parcel: Parcel) -> dict[str, Any]:
+        """Deliver the parcel and return the receipt, or raise `TransportError`."""
+        ...
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    # urllib would turn a redirected POST into a GET (and could report a delivery that never
+    # happened): a redirect is a failure for the receiver's operators to fix.
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class HttpTransport:
+    """POST the JSON document; any 2xx is delivered, its JSON body (or {}) the receipt."""
+
+    wants_pdf = False
+
+    def __init__(self, endpoint: str, timeout: float = 10) -> None:
+        parts = urlsplit(endpoint)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("the MASH endpoint must be an http(s) URL")
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self._opener = urllib.request.build_opener(_NoRedirects)
+
+    @property
+    def destination(self) -> str:
+        parts = urlsplit(self.endpoint)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        return f"{parts.scheme}://{host}{port}{parts.path}"
+
+    def send(self, parcel: Parcel) -> dict[str, Any]:
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked in __init__
+            self.endpoint,
+            data=parcel.json_bytes(),
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+                "Idempotency-Key": parcel.key,
+                "User-Agent": "ThinkChild-delivery/1",
+            },
+        )
+        try:
+            with self._opener.open(request, timeout=self.timeout) as response:
+                body = response.read(MAX_RECEIPT_BYTES)
+        except urllib.error.HTTPError as exc:
+            exc.close()
+            raise TransportError(f"HTTP {exc.code} {exc.reason}"[:200], exc.code) from exc
+        except urllib.error.URLError as exc:
+            raise TransportError(f"network error: {exc.reason}"[:200]) from exc
+        except (TimeoutError, OSError, http.client.HTTPException) as exc:
+            raise TransportError(f"network error: {exc!r}"[:200]) from exc
+        return _receipt(body)
+
+
+def _receipt(body: bytes) -> dict[str, Any]:
+    try:
+        parsed = json.loads(body) if body.strip() else {}
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+class FolderTransport:
+    """Write `<reference>-v<version>.pdf` then `.json` into a folder, each atomically."""
+
+    wants_pdf = True
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    @property
+    def destination(self) -> str:
+        return str(self.path)
+
+    def send(self, parcel: Parcel) -> dict[str, Any]:
+        files = []
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            # The PDF first: whoever watches for the JSON finds its PDF already there.
+            if parcel.pdf is not None:
+                files.append(self._write(f"{parcel.key}.pdf", parcel.pdf))
+            files.append(self._write(f"{parcel.key}.json", parcel.json_bytes()))
+        except OSError as exc:
+            raise TransportError(f"could not write to the outbox folder: {exc}"[:200]) from exc
+        return {"id": parcel.key, "folder": str(self.path.resolve()), "files": files}
+
+    def _write(self, name: str, data: bytes) -> dict[str, Any]:
+        target = self.path / name
+        fd, temp = tempfile.mkstemp(dir=self.path, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        return {
+            "path": str(target.resolve()),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(data),
+        }
+
+
+def from_settings(settings: Settings | None = None) -> Transport:
+    """HTTP to MASH_ENDPOINT when it is set, otherwise files in OUTBOX_DIR."""
+    settings = settings or get_settings()
+    if settings.mash_endpoint:
+        return HttpTransport(settings.mash_endpoint, settings.delivery_timeout_seconds)
+    return FolderTransport(settings.outbox_dir)
