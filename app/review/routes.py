@@ -18,8 +18,8 @@ from app.db import SessionDep
 from app.errors import InvalidTransition, NotFound
 from app.htmx import IsHtmx, redirect
 from app.models_base import utcnow
-from app.referrals import access, addenda, versions
-from app.referrals.models import Delivery, Referral, ReferralStatus
+from app.referrals import access, addenda, delivery_state, versions
+from app.referrals.models import Referral, ReferralStatus
 from app.referrals.service import latest_version
 from app.review import service
 from app.web import nav_counters, render
@@ -76,12 +76,8 @@ def queue(
         officers=service.officers_of(session=session, supervisor=supervisor),
         query=request.url.query,
         now=utcnow(),
+        failing=delivery_state.failing(session=session, team_ids=supervisor.supervises),
     )
-
-
-def _delivery(session: Session, referral: Referral) -> Delivery | None:
-    query = select(Delivery).where(Delivery.referral_id == referral.id)
-    return session.exec(query.order_by(col(Delivery.created_at).desc())).first()
 
 
 def _review_page(
@@ -113,7 +109,7 @@ def _review_page(
         may_add=addenda.may_add(supervisor, referral),
         may_decide=referral.status == ReferralStatus.SUBMITTED
         and referral.officer_id != supervisor.id,
-        delivery=_delivery(session, referral),
+        delivery=delivery_state.state_of(session=session, referral_id=referral.id),
         due=service.due_at(referral),
         overdue=service.is_overdue(referral, utcnow()),
         error=error,
@@ -243,3 +239,16 @@ def add_addendum(
             status_code=422,
         )
     return redirect(request, f"/review/{reference}?done=addendum")
+
+
+@router.post("/{reference}/redeliver")
+def redeliver(
+    request: Request, session: SessionDep, supervisor: Supervisor, reference: str
+) -> Response:
+    """Send a failed delivery again, once the receiving end is working."""
+    referral = access.find(session=session, principal=supervisor, reference=reference)
+    try:
+        delivery_state.retry_failed(session=session, supervisor=supervisor, referral_id=referral.id)
+    except InvalidTransition:
+        session.rollback()
+    return redirect(request, f"/review/{reference}?done=redeliver")

@@ -28,7 +28,7 @@ from app.checklist import service as checklist
 from app.config import Settings, get_settings
 from app.errors import InvalidTransition
 from app.models_base import utcnow
-from app.referrals import delivery, document
+from app.referrals import delivery, delivery_state, document
 from app.referrals import service as referrals
 from app.referrals.models import (
     Delivery,
@@ -270,7 +270,7 @@ def test_retried_with_backoff_until_delivered_exactly_once(
     assert event.detail["recipient"] == transport.destination
     assert event.detail["receipt_id"] == receiver.receipts[key]["id"]
     assert audit.verify(session=session).ok
-    state = delivery.state_of(session=session, referral_id=referral.id)
+    state = delivery_state.state_of(session=session, referral_id=referral.id)
     assert state is not None
     assert (state.status, state.attempts, state.flagged) == (DeliveryStatus.SENT, 3, False)
     assert state.sent_at == now
@@ -311,7 +311,7 @@ def test_gives_up_after_the_attempt_limit_and_is_flagged_until_a_supervisor_retr
         outcome = _step(session, transport, "w1", now)
         assert outcome is not None
         assert not outcome.ok
-        state = delivery.state_of(session=session, referral_id=referral.id)
+        state = delivery_state.state_of(session=session, referral_id=referral.id)
         assert state is not None
         flags.append(state.flagged)
         now = outcome.next_attempt_at or now
@@ -330,26 +330,26 @@ def test_gives_up_after_the_attempt_limit_and_is_flagged_until_a_supervisor_retr
     assert event.detail["attempts"] == limit
     assert not _audits(session, "referral.delivered", referral)
 
-    state = delivery.state_of(session=session, referral_id=referral.id)
+    state = delivery_state.state_of(session=session, referral_id=referral.id)
     assert state is not None
     assert (state.status, state.flagged, state.next_attempt_at) == ("failed", True, None)
-    assert [s.reference for s in delivery.failing(session=session, team_ids=[scene.team.id])] == [
+    assert [s.reference for s in delivery_state.failing(session=session, team_ids=[scene.team.id])] == [
         referral.reference
     ]
     other = make_scene(session)
-    assert delivery.failing(session=session, team_ids=[other.team.id]) == []
-    assert delivery.failing(session=session, team_ids=[]) == []
+    assert delivery_state.failing(session=session, team_ids=[other.team.id]) == []
+    assert delivery_state.failing(session=session, team_ids=[]) == []
 
     # another team's supervisor cannot, the referral's supervisor can send it again
-    with pytest.raises(delivery.ReferralNotFound):
-        delivery.retry_failed(session=session, supervisor=other.supervisor, referral_id=referral.id)
-    retried = delivery.retry_failed(
+    with pytest.raises(delivery_state.ReferralNotFound):
+        delivery_state.retry_failed(session=session, supervisor=other.supervisor, referral_id=referral.id)
+    retried = delivery_state.retry_failed(
         session=session, supervisor=scene.supervisor, referral_id=referral.id, now=now
     )
     assert (retried.status, retried.attempts, retried.flagged) == ("pending", 0, False)
     assert _audits(session, "referral.delivery_retried", referral)
     with pytest.raises(InvalidTransition):
-        delivery.retry_failed(
+        delivery_state.retry_failed(
             session=session, supervisor=scene.supervisor, referral_id=referral.id, now=now
         )
     outcome = _step(session, transport, "w1", now)  # the receiver works again
@@ -441,8 +441,8 @@ def test_nothing_due_is_nothing_claimed(session: Session, scene: Scene) -> None:
     assert (
         delivery.claim(session=session, worker="w", now=row.next_attempt_at - timedelta(1)) is None
     )
-    assert delivery.state_of(session=session, referral_id=uuid.uuid4()) is None
-    state = delivery.state_of(session=session, referral_id=referral.id)
+    assert delivery_state.state_of(session=session, referral_id=uuid.uuid4()) is None
+    state = delivery_state.state_of(session=session, referral_id=referral.id)
     assert state is not None
     assert (state.status, state.attempts, state.flagged) == ("pending", 0, False)
     assert state.next_attempt_at == row.next_attempt_at

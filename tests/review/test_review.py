@@ -373,3 +373,26 @@ def test_changes_page(session: Session, officer, supervisor, team, client: Brows
     assert page.status_code == 200
     check_page(page.text)
     assert "&lt;b&gt;Shouting&lt;/b&gt;" in page.text
+
+
+def test_failed_delivery_is_flagged_and_can_be_sent_again(
+    session: Session, officer, supervisor, team, client: Browserless
+) -> None:
+    sup = make_user(session, roles=["supervisor"], supervises=[team])
+    referral = make_referral(session, officer)
+    service.approve(session=session, supervisor=supervisor, reference=referral.reference, expected_version=1)
+    delivery = session.exec(select(Delivery).where(Delivery.referral_id == referral.id)).one()
+    delivery.status = "failed"
+    delivery.attempts = 8
+    delivery.last_error = "HTTP 503 from the MASH"
+    session.add(delivery)
+    session.commit()
+    client.log_in(sup.username, "correct horse battery")
+    queue_page = client.get("/review")
+    assert "Not yet delivered to children" in queue_page.text and referral.reference in queue_page.text
+    page = client.get(f"/review/{referral.reference}")
+    assert "Delivery failed" in page.text and "HTTP 503 from the MASH" in page.text
+    assert client.form(f"/review/{referral.reference}/redeliver").status_code == 303
+    session.refresh(delivery)
+    assert delivery.status == "pending" and delivery.attempts == 0
+    assert "referral.delivery_retried" in _actions(session)
