@@ -28,7 +28,7 @@ from app.referrals import document_routes as referral_documents
 from app.referrals import history_routes as referral_history
 from app.referrals import routes as referrals
 from app.review import routes as review
-from app.security import SecurityHeaders
+from app.security import RejectNulBytes, SecurityHeaders
 from app.templating import templates
 
 log = logging.getLogger("thinkchild")
@@ -88,6 +88,7 @@ def create_app() -> FastAPI:
         docs_url="/api/docs" if settings.is_development else None,
         redoc_url=None,
     )
+    app.add_middleware(RejectNulBytes)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(DomainError, _domain_error)

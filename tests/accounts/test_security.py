@@ -24,6 +24,10 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/admin/teams", {"admin"}),
     ("POST", "/admin/teams", {"admin"}),
     ("GET", "/admin/audit", {"admin"}),
+    # The officer's checklist. Pages that name an incident or a referral are in the same kind
+    # of table in tests/checklist/test_flow_access.py, which makes a real incident for them.
+    ("GET", "/incidents", {"officer"}),
+    ("POST", "/incidents", {"officer"}),
 ]
 
 
@@ -190,3 +194,21 @@ def test_server_error_page_hides_the_details(
     assert response.status_code == 500
     assert "secret internals" not in response.text
     assert "Sorry, there is a problem with the service" in response.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/referrals/TC-2026-000001%00", "/review?status=%00", "/login?next=/%00", "/admin%00/users"],
+)
+def test_nul_in_a_url_is_a_plain_400(as_admin: Browserless, url: str) -> None:
+    response = as_admin.get(url)
+    assert response.status_code == 400
+    check_page(response.text)
+    assert response.headers["content-security-policy"]
+
+
+def test_nul_in_a_form_is_a_plain_400(as_admin: Browserless) -> None:
+    response = as_admin.form("/admin/teams", {"name": "Night\x00shift"})
+    assert response.status_code == 400
+    check_page(response.text)
+    assert "Night" not in as_admin.get("/admin/teams").text
