@@ -333,16 +333,18 @@ def test_gives_up_after_the_attempt_limit_and_is_flagged_until_a_supervisor_retr
     state = delivery_state.state_of(session=session, referral_id=referral.id)
     assert state is not None
     assert (state.status, state.flagged, state.next_attempt_at) == ("failed", True, None)
-    assert [s.reference for s in delivery_state.failing(session=session, team_ids=[scene.team.id])] == [
-        referral.reference
-    ]
+    assert [
+        s.reference for s in delivery_state.failing(session=session, team_ids=[scene.team.id])
+    ] == [referral.reference]
     other = make_scene(session)
     assert delivery_state.failing(session=session, team_ids=[other.team.id]) == []
     assert delivery_state.failing(session=session, team_ids=[]) == []
 
     # another team's supervisor cannot, the referral's supervisor can send it again
     with pytest.raises(delivery_state.ReferralNotFound):
-        delivery_state.retry_failed(session=session, supervisor=other.supervisor, referral_id=referral.id)
+        delivery_state.retry_failed(
+            session=session, supervisor=other.supervisor, referral_id=referral.id
+        )
     retried = delivery_state.retry_failed(
         session=session, supervisor=scene.supervisor, referral_id=referral.id, now=now
     )

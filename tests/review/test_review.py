@@ -380,7 +380,9 @@ def test_failed_delivery_is_flagged_and_can_be_sent_again(
 ) -> None:
     sup = make_user(session, roles=["supervisor"], supervises=[team])
     referral = make_referral(session, officer)
-    service.approve(session=session, supervisor=supervisor, reference=referral.reference, expected_version=1)
+    service.approve(
+        session=session, supervisor=supervisor, reference=referral.reference, expected_version=1
+    )
     delivery = session.exec(select(Delivery).where(Delivery.referral_id == referral.id)).one()
     delivery.status = "failed"
     delivery.attempts = 8
@@ -389,7 +391,9 @@ def test_failed_delivery_is_flagged_and_can_be_sent_again(
     session.commit()
     client.log_in(sup.username, "correct horse battery")
     queue_page = client.get("/review")
-    assert "Not yet delivered to children" in queue_page.text and referral.reference in queue_page.text
+    assert (
+        "Not yet delivered to children" in queue_page.text and referral.reference in queue_page.text
+    )
     page = client.get(f"/review/{referral.reference}")
     assert "Delivery failed" in page.text and "HTTP 503 from the MASH" in page.text
     assert client.form(f"/review/{referral.reference}/redeliver").status_code == 303
