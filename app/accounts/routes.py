@@ -38,7 +38,9 @@ def home(request: Request, principal: MaybeUser) -> Response:
     if principal is None:
         return RedirectResponse("/login", status_code=303)
     single_role_home = {Role.OFFICER: "/incidents", Role.SUPERVISOR: "/review"}
-    if len(principal.roles) == 1 and (home_url := single_role_home.get(next(iter(principal.roles)))):
+    if len(principal.roles) == 1 and (
+        home_url := single_role_home.get(next(iter(principal.roles)))
+    ):
         return RedirectResponse(home_url, status_code=303)
     return render(request, "accounts/home.html", principal=principal)
 

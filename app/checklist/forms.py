@@ -82,7 +82,9 @@ def _read(ps: PromptSet, p: Prompt, form: FormData, parsed: Parsed) -> None:
     elif t in (PromptType.TEXT, PromptType.SHORT):
         raw = _text(form, name).replace("\r\n", "\n")
         parsed.raw[name] = raw
-        parsed.values[name] = (raw.strip() and raw.rstrip()) or None
+        # Spaces around the answer are not part of it (a pasted log number, say); the line
+        # breaks inside free text are.
+        parsed.values[name] = raw.strip() or None
     elif t is PromptType.NUMBER:
         raw = _text(form, name).strip()
         parsed.raw[name] = raw

@@ -1,5 +1,5 @@
-"""The lists on the checklist: children (add, change, remove), items of a repeat (remove), and
-closing an incident at the gate."""
+"""The lists on the checklist: children (add, change, remove), the items of a repeat (an
+adult, an injury: their pages, and remove), and closing an incident at the gate."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from app.accounts.service import Principal
 from app.checklist import answers as engine
 from app.checklist import navigation, screen_service, screens, service
 from app.checklist.models import IncidentStatus
+from app.checklist.routes import PostedForm, locked, save, show
 from app.db import SessionDep
 from app.errors import NotFound
-from app.htmx import redirect
+from app.htmx import IsHtmx, redirect
 from app.web import render
 
 router = APIRouter(tags=["checklist"], include_in_schema=False)
@@ -58,13 +59,18 @@ def children(
 def add_child(
     request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID
 ) -> Response:
-    index = screen_service.add_item(
-        session=session,
-        officer=officer,
-        incident_id=incident_id,
-        place=screens.Place(),
-        repeat=screens.CHILDREN,
-    )
+    try:
+        index = screen_service.add_item(
+            session=session,
+            officer=officer,
+            incident_id=incident_id,
+            place=screens.Place(),
+            repeat=screens.CHILDREN,
+        )
+    except service.IncidentLocked:
+        return locked(request, session, officer, incident_id)
+    if index is None:  # no children are asked for (the Think Child answers say so)
+        return redirect(request, navigation.incident_url(incident_id))
     incident = service.get_own(session=session, officer=officer, incident_id=incident_id)
     section = service.prompt_set_of(incident).section("child")
     return redirect(
@@ -90,6 +96,8 @@ def _confirm(
     target = place.get(incident.answers)
     if target is None:
         raise NotFound()
+    if incident.status != IncidentStatus.DRAFT:  # nothing can be removed now
+        return redirect(request, navigation.incident_url(incident_id))
     label = (
         ps.section("child").item_label
         if place.repeat is None
@@ -113,7 +121,7 @@ def _confirm(
     )
 
 
-async def _remove(
+def _remove(
     request: Request,
     session: SessionDep,
     officer: Principal,
@@ -122,13 +130,72 @@ async def _remove(
 ) -> Response:
     incident = service.get_own(session=session, officer=officer, incident_id=incident_id)
     ps = service.prompt_set_of(incident)
-    screen_service.remove_item(
-        session=session, officer=officer, incident_id=incident_id, place=place
-    )
+    try:
+        screen_service.remove_item(
+            session=session, officer=officer, incident_id=incident_id, place=place
+        )
+    except service.IncidentLocked:
+        return locked(request, session, officer, incident_id)
     if place.repeat is None:
         return redirect(request, navigation.incident_url(incident_id, "/children"))
     item_screen = screens.Screen(ps.section_of(place.repeat), 0, place)
     return redirect(request, navigation.next_url(ps, incident.answers, item_screen, incident_id))
+
+
+@router.get("/incidents/{incident_id}/r/{repeat}/{item}")
+def item_page(
+    request: Request,
+    session: SessionDep,
+    officer: Officer,
+    incident_id: uuid.UUID,
+    repeat: str,
+    item: int,
+) -> Response:
+    return show(request, session, officer, incident_id, repeat=repeat, item=item)
+
+
+@router.post("/incidents/{incident_id}/r/{repeat}/{item}")
+def save_item_page(
+    request: Request,
+    session: SessionDep,
+    officer: Officer,
+    form: PostedForm,
+    is_htmx: IsHtmx,
+    incident_id: uuid.UUID,
+    repeat: str,
+    item: int,
+) -> Response:
+    return save(request, session, officer, incident_id, form, is_htmx, repeat=repeat, item=item)
+
+
+@router.get("/incidents/{incident_id}/c/{child}/r/{repeat}/{item}")
+def child_item_page(
+    request: Request,
+    session: SessionDep,
+    officer: Officer,
+    incident_id: uuid.UUID,
+    child: int,
+    repeat: str,
+    item: int,
+) -> Response:
+    where = {"child": child, "repeat": repeat, "item": item}
+    return show(request, session, officer, incident_id, **where)
+
+
+@router.post("/incidents/{incident_id}/c/{child}/r/{repeat}/{item}")
+def save_child_item_page(
+    request: Request,
+    session: SessionDep,
+    officer: Officer,
+    form: PostedForm,
+    is_htmx: IsHtmx,
+    incident_id: uuid.UUID,
+    child: int,
+    repeat: str,
+    item: int,
+) -> Response:
+    where = {"child": child, "repeat": repeat, "item": item}
+    return save(request, session, officer, incident_id, form, is_htmx, **where)
 
 
 @router.get("/incidents/{incident_id}/c/{child}/remove")
@@ -139,10 +206,10 @@ def confirm_remove_child(
 
 
 @router.post("/incidents/{incident_id}/c/{child}/remove")
-async def remove_child(
+def remove_child(
     request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID, child: int
 ) -> Response:
-    return await _remove(request, session, officer, incident_id, _place(child, None, None))
+    return _remove(request, session, officer, incident_id, _place(child, None, None))
 
 
 @router.get("/incidents/{incident_id}/r/{repeat}/{item}/remove")
@@ -158,7 +225,7 @@ def confirm_remove_item(
 
 
 @router.post("/incidents/{incident_id}/r/{repeat}/{item}/remove")
-async def remove_item(
+def remove_item(
     request: Request,
     session: SessionDep,
     officer: Officer,
@@ -166,7 +233,7 @@ async def remove_item(
     repeat: str,
     item: int,
 ) -> Response:
-    return await _remove(request, session, officer, incident_id, _place(None, repeat, item))
+    return _remove(request, session, officer, incident_id, _place(None, repeat, item))
 
 
 @router.get("/incidents/{incident_id}/c/{child}/r/{repeat}/{item}/remove")
@@ -183,7 +250,7 @@ def confirm_remove_child_item(
 
 
 @router.post("/incidents/{incident_id}/c/{child}/r/{repeat}/{item}/remove")
-async def remove_child_item(
+def remove_child_item(
     request: Request,
     session: SessionDep,
     officer: Officer,
@@ -192,32 +259,46 @@ async def remove_child_item(
     repeat: str,
     item: int,
 ) -> Response:
-    return await _remove(request, session, officer, incident_id, _place(child, repeat, item))
+    return _remove(request, session, officer, incident_id, _place(child, repeat, item))
 
 
-@router.get("/incidents/{incident_id}/close")
-def confirm_close(
-    request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID
+def _close_page(
+    request: Request, session: SessionDep, officer: Principal, incident_id: uuid.UUID
 ) -> Response:
     incident = service.get_own(session=session, officer=officer, incident_id=incident_id)
-    if incident.status == IncidentStatus.NO_CHILD:
+    if incident.status != IncidentStatus.DRAFT:  # closed already, or submitted
         return redirect(request, navigation.incident_url(incident_id))
+    can_close = service.gate_closes(incident.answers) and engine.has_answer(
+        incident.answers.get("gate.no_child_reason")
+    )
     return render(
         request,
         "checklist/close.html",
         principal=officer,
+        status_code=200 if request.method == "GET" else 422,
         incident=incident,
-        can_close=service.gate_closes(incident.answers)
-        and engine.has_answer(incident.answers.get("gate.no_child_reason")),
+        can_close=can_close,
         gate_url=screens.Screen(service.prompt_set_of(incident).section("gate"), 0).url(
             incident_id
         ),
     )
 
 
+@router.get("/incidents/{incident_id}/close")
+def confirm_close(
+    request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID
+) -> Response:
+    return _close_page(request, session, officer, incident_id)
+
+
 @router.post("/incidents/{incident_id}/close")
 def close(
     request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID
 ) -> Response:
-    service.close_no_child(session=session, officer=officer, incident_id=incident_id)
+    try:
+        service.close_no_child(session=session, officer=officer, incident_id=incident_id)
+    except service.IncidentLocked:
+        return locked(request, session, officer, incident_id)
+    except service.CannotClose:  # the answers changed since the page was drawn
+        return _close_page(request, session, officer, incident_id)
     return redirect(request, navigation.incident_url(incident_id))

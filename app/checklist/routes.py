@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
+from starlette.requests import ClientDisconnect
 
 from app.accounts.deps import require_roles
 from app.accounts.models import Role
@@ -15,7 +17,7 @@ from app.checklist import forms, navigation, screen_service, screens, service, v
 from app.checklist.models import Incident, IncidentStatus
 from app.checklist.promptset import PromptSet
 from app.db import SessionDep
-from app.errors import NotFound
+from app.errors import DomainError, NotFound
 from app.htmx import IsHtmx, redirect
 from app.templating import uk_time
 from app.web import render
@@ -24,17 +26,42 @@ router = APIRouter(tags=["checklist"], include_in_schema=False)
 Officer = Annotated[Principal, Depends(require_roles(Role.OFFICER))]
 
 
+async def _form(request: Request) -> FormData:
+    """The posted form, read before the handler runs. Handlers that use the database are plain
+    ``def`` (run in worker threads): database waits must never block the event loop, or one
+    request waiting for another's lock stops the other from finishing."""
+    try:
+        return await request.form()
+    except ClientDisconnect:  # the page was left mid-request (an autosave, usually)
+        raise DomainError("the client went away") from None
+
+
+PostedForm = Annotated[FormData, Depends(_form)]
+
+
+def _referral_ref(session: SessionDep, incident: Incident) -> str | None:
+    from app.referrals import service as referrals  # referrals builds on the checklist
+
+    if incident.status != IncidentStatus.SUBMITTED:
+        return None
+    referral = referrals.for_incident(session=session, incident_id=incident.id)
+    return referral.reference if referral else None
+
+
 @router.get("/incidents")
 def incidents(request: Request, session: SessionDep, officer: Officer) -> Response:
-    from app.referrals import service as referrals  # referrals builds on the checklist
+    from app.referrals import service as referrals
 
     mine = service.list_own(session=session, officer=officer)
     refs = {r.incident_id: r for r in referrals.list_own(session=session, officer=officer)}
+    drafts = [i for i in mine if i.status == IncidentStatus.DRAFT]
+    returned = [(i, refs[i.id]) for i in drafts if i.id in refs]  # a referral sent back
     return render(
         request,
         "checklist/incidents.html",
         principal=officer,
-        drafts=[i for i in mine if i.status == IncidentStatus.DRAFT],
+        returned=returned,
+        drafts=[i for i in drafts if i.id not in refs],
         submitted=[(i, refs.get(i.id)) for i in mine if i.status == IncidentStatus.SUBMITTED],
         closed=[i for i in mine if i.status == IncidentStatus.NO_CHILD],
         new_uuid=uuid.uuid4(),
@@ -74,40 +101,40 @@ def overview(
         ps=ps,
         state=state,
         resume=navigation.resume_url(ps, incident.answers, state.missing, incident.id),
-        first=screens.Screen(ps.section("incident"), 0).url(incident.id),
         flow=screens.flow(ps, incident.answers),
+        reference=_referral_ref(session, incident),
     )
 
 
-def _screen(
-    ps: PromptSet,
-    section_id: str | None = None,
-    page: int = 1,
-    child: int | None = None,
-    repeat: str | None = None,
-    item: int | None = None,
-) -> screens.Screen:
-    """The screen a URL names, or 404 for one that does not exist."""
-    try:
-        if repeat is not None:
-            nested = screens.CHILDREN in ps.scope_of(repeat)
-            if (
-                ps.prompt(repeat).type != "repeat"
-                or nested != (child is not None)
-                or item is None
-                or item < 0
-            ):
-                raise KeyError(repeat)
-            return screens.Screen(ps.section_of(repeat), 0, screens.Place(child, repeat, item))
-        section = ps.section(section_id or "")
-    except KeyError:
-        raise NotFound() from None
-    in_children = section.repeat == screens.CHILDREN
-    if (child is not None) != in_children or section.id in screens.CHECK_SECTIONS:
+def locked(
+    request: Request,
+    session: SessionDep,
+    officer: Principal,
+    incident_id: uuid.UUID,
+    *,
+    fragment: bool = False,
+) -> Response:
+    """A submitted or closed incident cannot change: say so plainly (409), with where to go."""
+    incident, _ps = _own(session, officer, incident_id)
+    if fragment:  # autosave: htmx swaps only a 2xx response
+        return render(
+            request, "checklist/_save_status.html", principal=officer, locked=True, vary_htmx=True
+        )
+    return render(
+        request,
+        "checklist/locked.html",
+        principal=officer,
+        status_code=409,
+        incident=incident,
+        reference=_referral_ref(session, incident),
+    )
+
+
+def _screen(ps: PromptSet, **where: Any) -> screens.Screen:
+    screen = screens.screen_at(ps, **where)
+    if screen is None:
         raise NotFound()
-    if not 1 <= page <= screens.section_pages(ps, section.id):
-        raise NotFound()
-    return screens.Screen(section, page - 1, screens.Place(child=child))
+    return screen
 
 
 def _page(
@@ -116,11 +143,7 @@ def _page(
     incident: Incident,
     ps: PromptSet,
     screen: screens.Screen,
-    *,
-    raw: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None,
-    elsewhere: dict[str, str] | None = None,
-    status_code: int = 200,
+    result: screen_service.ScreenResult | None = None,
 ) -> Response:
     scope = (
         screen.place.get(incident.answers) if screen.place != screens.Place() else incident.answers
@@ -128,13 +151,13 @@ def _page(
     if scope is None:
         raise NotFound()
     prompts = screen.prompts(ps)
-    errors = errors or {}
+    errors = result.errors if result else {}
     summary = [
         {"text": errors[p.id], "href": "#" + forms.first_input_id(p)}
         for p in prompts
         if p.id in errors
     ]
-    for path, message in (elsewhere or {}).items():
+    for path, message in (result.elsewhere if result else {}).items():
         target = screens.screen_for_path(ps, path)
         summary.append({"text": message, "href": target.url(incident.id) if target else "#"})
     child = None
@@ -144,35 +167,50 @@ def _page(
         request,
         "checklist/screen.html",
         principal=officer,
-        status_code=status_code,
+        status_code=422 if result else 200,
         vary_htmx=True,
         incident=incident,
         ps=ps,
         screen=screen,
         action=screen.url(incident.id),
         fields=view.fields_for(ps, screen, incident.answers, errors),
-        raw=raw if raw is not None else forms.raw_for(prompts, scope),
+        raw=result.raw if result else forms.raw_for(prompts, scope),
         summary=summary,
+        saved=result.saved if result else True,
         child=child,
         locked=incident.status != IncidentStatus.DRAFT,
     )
 
 
-async def _save(
+def show(
+    request: Request, session: SessionDep, officer: Principal, incident_id: uuid.UUID, **where: Any
+) -> Response:
+    """GET a screen named by its URL (``where``: section_id and page, child, repeat and item)."""
+    incident, ps = _own(session, officer, incident_id)
+    return _page(request, officer, incident, ps, _screen(ps, **where))
+
+
+def save(
     request: Request,
     session: SessionDep,
     officer: Principal,
     incident_id: uuid.UUID,
+    form: FormData,
     is_htmx: bool,
-    screen_of: Any,
+    **where: Any,
 ) -> Response:
+    """POST a screen: save what is valid, then autosave's status, the page again with its
+    errors (422), the new item of a list, or the next screen."""
     _incident, ps = _own(session, officer, incident_id)
-    screen: screens.Screen = screen_of(ps)
-    form = await request.form()
-    result = screen_service.save_screen(
-        session=session, officer=officer, incident_id=incident_id, screen=screen, form=form
-    )
-    if form.get("autosave") and is_htmx:
+    screen = _screen(ps, **where)
+    autosave = bool(form.get("autosave")) and is_htmx
+    try:
+        result = screen_service.save_screen(
+            session=session, officer=officer, incident_id=incident_id, screen=screen, form=form
+        )
+    except service.IncidentLocked:
+        return locked(request, session, officer, incident_id, fragment=autosave)
+    if autosave:
         return render(
             request,
             "checklist/_save_status.html",
@@ -182,17 +220,7 @@ async def _save(
             vary_htmx=True,
         )
     if not result.ok:
-        return _page(
-            request,
-            officer,
-            result.incident,
-            ps,
-            screen,
-            raw=result.raw,
-            errors=result.errors,
-            elsewhere=result.elsewhere,
-            status_code=422,
-        )
+        return _page(request, officer, result.incident, ps, screen, result)
     action = form.get("action")
     if isinstance(action, str) and action.startswith("add:"):
         repeat = action.removeprefix("add:")
@@ -205,10 +233,13 @@ async def _save(
                 place=place,
                 repeat=repeat,
             )
-            item = screens.Screen(
-                ps.section_of(repeat), 0, screens.Place(screen.place.child, repeat, index)
+            if index is None:  # the list is not asked for yet: say which answer opens it
+                refused = screen_service.add_refused(ps, result, repeat)
+                return _page(request, officer, result.incident, ps, screen, refused)
+            item = screens.Place(screen.place.child, repeat, index)
+            return redirect(
+                request, screens.Screen(ps.section_of(repeat), 0, item).url(incident_id)
             )
-            return redirect(request, item.url(incident_id))
     return redirect(request, navigation.next_url(ps, result.incident.answers, screen, incident_id))
 
 
@@ -221,23 +252,22 @@ def section_page(
     section_id: str,
     page: int,
 ) -> Response:
-    incident, ps = _own(session, officer, incident_id)
-    return _page(request, officer, incident, ps, _screen(ps, section_id, page))
+    return show(request, session, officer, incident_id, section_id=section_id, page=page)
 
 
 @router.post("/incidents/{incident_id}/s/{section_id}/{page}")
-async def save_section_page(
+def save_section_page(
     request: Request,
     session: SessionDep,
     officer: Officer,
+    form: PostedForm,
     is_htmx: IsHtmx,
     incident_id: uuid.UUID,
     section_id: str,
     page: int,
 ) -> Response:
-    return await _save(
-        request, session, officer, incident_id, is_htmx, lambda ps: _screen(ps, section_id, page)
-    )
+    where = {"section_id": section_id, "page": page}
+    return save(request, session, officer, incident_id, form, is_htmx, **where)
 
 
 @router.get("/incidents/{incident_id}/c/{child}/s/{section_id}/{page}")
@@ -250,94 +280,21 @@ def child_page(
     section_id: str,
     page: int,
 ) -> Response:
-    incident, ps = _own(session, officer, incident_id)
-    return _page(request, officer, incident, ps, _screen(ps, section_id, page, child=child))
+    where = {"section_id": section_id, "page": page, "child": child}
+    return show(request, session, officer, incident_id, **where)
 
 
 @router.post("/incidents/{incident_id}/c/{child}/s/{section_id}/{page}")
-async def save_child_page(
+def save_child_page(
     request: Request,
     session: SessionDep,
     officer: Officer,
+    form: PostedForm,
     is_htmx: IsHtmx,
     incident_id: uuid.UUID,
     child: int,
     section_id: str,
     page: int,
 ) -> Response:
-    return await _save(
-        request,
-        session,
-        officer,
-        incident_id,
-        is_htmx,
-        lambda ps: _screen(ps, section_id, page, child=child),
-    )
-
-
-@router.get("/incidents/{incident_id}/r/{repeat}/{item}")
-def item_page(
-    request: Request,
-    session: SessionDep,
-    officer: Officer,
-    incident_id: uuid.UUID,
-    repeat: str,
-    item: int,
-) -> Response:
-    incident, ps = _own(session, officer, incident_id)
-    return _page(request, officer, incident, ps, _screen(ps, repeat=repeat, item=item))
-
-
-@router.post("/incidents/{incident_id}/r/{repeat}/{item}")
-async def save_item_page(
-    request: Request,
-    session: SessionDep,
-    officer: Officer,
-    is_htmx: IsHtmx,
-    incident_id: uuid.UUID,
-    repeat: str,
-    item: int,
-) -> Response:
-    return await _save(
-        request,
-        session,
-        officer,
-        incident_id,
-        is_htmx,
-        lambda ps: _screen(ps, repeat=repeat, item=item),
-    )
-
-
-@router.get("/incidents/{incident_id}/c/{child}/r/{repeat}/{item}")
-def child_item_page(
-    request: Request,
-    session: SessionDep,
-    officer: Officer,
-    incident_id: uuid.UUID,
-    child: int,
-    repeat: str,
-    item: int,
-) -> Response:
-    incident, ps = _own(session, officer, incident_id)
-    return _page(request, officer, incident, ps, _screen(ps, child=child, repeat=repeat, item=item))
-
-
-@router.post("/incidents/{incident_id}/c/{child}/r/{repeat}/{item}")
-async def save_child_item_page(
-    request: Request,
-    session: SessionDep,
-    officer: Officer,
-    is_htmx: IsHtmx,
-    incident_id: uuid.UUID,
-    child: int,
-    repeat: str,
-    item: int,
-) -> Response:
-    return await _save(
-        request,
-        session,
-        officer,
-        incident_id,
-        is_htmx,
-        lambda ps: _screen(ps, child=child, repeat=repeat, item=item),
-    )
+    where = {"section_id": section_id, "page": page, "child": child}
+    return save(request, session, officer, incident_id, form, is_htmx, **where)

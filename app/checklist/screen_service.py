@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +13,7 @@ from starlette.datastructures import FormData
 from app.accounts.service import Principal
 from app.checklist import forms, screens, service
 from app.checklist.models import Incident, IncidentStatus
-from app.checklist.promptset import PromptType
+from app.checklist.promptset import PromptSet, PromptType, checks_of
 
 
 @dataclass
@@ -21,6 +22,7 @@ class ScreenResult:
     raw: dict[str, Any]
     errors: dict[str, str]  # prompt id on this screen -> message
     elsewhere: dict[str, str] = field(default_factory=dict)  # path elsewhere -> message
+    saved: bool = True  # the valid answers were saved (False: an answer elsewhere stopped it)
 
     @property
     def ok(self) -> bool:
@@ -58,7 +60,22 @@ def save_screen(
         session=session, officer=officer, incident_id=incident_id, updates=updates
     )
     elsewhere = {k: v for k, v in result.errors.items() if k not in paths}
-    return ScreenResult(incident=incident, raw=parsed.raw, errors=errors, elsewhere=elsewhere)
+    return ScreenResult(
+        incident=incident,
+        raw=parsed.raw,
+        errors=errors,
+        elsewhere=elsewhere,
+        saved=not result.errors,
+    )
+
+
+def add_refused(ps: PromptSet, result: ScreenResult, repeat: str) -> ScreenResult:
+    """``result`` with an error on the question that opens the list ``repeat`` (the officer
+    pressed "Add" before giving the answer that asks for the list)."""
+    when = ps.prompt(repeat).when
+    opener = ps.prompt(checks_of(when)[0].prompt) if when is not None else ps.prompt(repeat)
+    errors = {**result.errors, opener.id: ps.message("required", opener)}
+    return dataclasses.replace(result, errors=errors)
 
 
 def add_item(
@@ -68,8 +85,9 @@ def add_item(
     incident_id: uuid.UUID,
     place: screens.Place,
     repeat: str,
-) -> int:
-    """Add an empty item to a list (children, or a repeat at ``place``); returns its index."""
+) -> int | None:
+    """Add an empty item to a list (children, or a repeat at ``place``); returns its index, or
+    None when the list is not asked for (its condition does not hold), so nothing was added."""
     incident = service.get_own(session=session, officer=officer, incident_id=incident_id)
     if incident.status != IncidentStatus.DRAFT:
         raise service.IncidentLocked()
@@ -81,8 +99,16 @@ def add_item(
         updates: dict[str, Any] = {screens.CHILDREN: items}
     else:
         updates = place.put(incident.answers, {repeat: items})
-    service.save(session=session, officer=officer, incident_id=incident_id, updates=updates)
-    return len(items) - 1
+    incident, _ = service.save(
+        session=session, officer=officer, incident_id=incident_id, updates=updates
+    )
+    index = len(items) - 1
+    item = screens.Place(place.child, repeat, index) if repeat != screens.CHILDREN else None
+    if item is not None and item.get(incident.answers) is None:
+        return None
+    if item is None and len(incident.answers.get(screens.CHILDREN) or []) <= index:
+        return None
+    return index
 
 
 def remove_item(

@@ -146,6 +146,35 @@ def section_pages(ps: PromptSet, section_id: str) -> int:
     return len(pages_of(ps.section(section_id).prompts))
 
 
+def screen_at(
+    ps: PromptSet,
+    section_id: str | None = None,
+    page: int = 1,
+    child: int | None = None,
+    repeat: str | None = None,
+    item: int | None = None,
+) -> Screen | None:
+    """The screen a URL names (``page`` counts from 1), or None when there is no such screen.
+    Whether the child or item exists in the answers is checked where they are read."""
+    if (child is not None and child < 0) or (item is not None and item < 0):
+        return None
+    if repeat is not None:
+        if item is None or repeat not in ps.all_prompt_ids() or ps.prompt(repeat).type != "repeat":
+            return None
+        if (CHILDREN in ps.scope_of(repeat)) != (child is not None):
+            return None
+        return Screen(ps.section_of(repeat), 0, Place(child, repeat, item))
+    try:
+        section = ps.section(section_id or "")
+    except KeyError:
+        return None
+    if (child is not None) != (section.repeat == CHILDREN) or section.id in CHECK_SECTIONS:
+        return None
+    if not 1 <= page <= section_pages(ps, section.id):
+        return None
+    return Screen(section, page - 1, Place(child=child))
+
+
 def screen_shows(ps: PromptSet, screen: Screen, answers: Mapping[str, Any]) -> bool:
     """Does any prompt of this page show, given the saved answers? A prompt that depends on a
     prompt of the same page counts as shown (the page reveals it as the officer answers)."""
@@ -167,23 +196,32 @@ def children_count(answers: Mapping[str, Any]) -> int:
 
 def flow(ps: PromptSet, answers: Mapping[str, Any]) -> list[Screen]:
     """Every screen the officer goes through, in order, for the answers so far (repeat items
-    and the children's details, reached from their lists, are not in it)."""
+    and the children's details, reached from their lists, are not in it). The per-child
+    sections go child by child: all of the first child's voice and what you saw, then the
+    next child's."""
+    shown = [
+        s
+        for s in ps.sections
+        if s.id not in CHECK_SECTIONS and engine.is_visible(s.when, None, answers)
+    ]
+    per_child = [s for s in shown if s.repeat == CHILDREN and s.id != "child"]
     screens: list[Screen] = []
-    for section in ps.sections:
-        if section.id in CHECK_SECTIONS or not engine.is_visible(section.when, None, answers):
-            continue
+    for section in shown:
         if section.repeat == CHILDREN:
-            if section.id == "child":
-                continue  # the children list page stands for it
-            places = [Place(child=i) for i in range(children_count(answers))]
-        else:
-            places = [Place()]
-        for place in places:
-            for page in range(section_pages(ps, section.id)):
-                screen = Screen(section, page, place)
-                if screen_shows(ps, screen, answers):
-                    screens.append(screen)
+            if per_child and section is per_child[0]:  # the children list stands for "child"
+                for i in range(children_count(answers)):
+                    for s in per_child:
+                        screens += _screens_of(ps, s, Place(child=i), answers)
+            continue
+        screens += _screens_of(ps, section, Place(), answers)
     return screens
+
+
+def _screens_of(
+    ps: PromptSet, section: Section, place: Place, answers: Mapping[str, Any]
+) -> list[Screen]:
+    pages = (Screen(section, page, place) for page in range(section_pages(ps, section.id)))
+    return [screen for screen in pages if screen_shows(ps, screen, answers)]
 
 
 _PATH = re.compile(

@@ -15,6 +15,7 @@ from app.checklist import answers as engine
 from app.checklist import forms, navigation, screen_service, screens, summary, view
 from app.checklist import service as checklist
 from app.checklist.models import Incident, IncidentStatus
+from app.checklist.routes import PostedForm, locked
 from app.db import SessionDep
 from app.htmx import redirect
 from app.referrals import service
@@ -35,27 +36,30 @@ def _check_page(
     status_code: int = 200,
 ) -> Response:
     ps = checklist.prompt_set_of(incident)
+    is_locked = incident.status != IncidentStatus.DRAFT
     pruned, _ = engine.prune_hidden(ps, incident.answers)
     state = checklist.status_of(ps, incident.answers)
     screen = screens.check_screen(ps)
     prompts = screen.prompts(ps)
     errors = errors or {}
+    on_page = {p.id for p in prompts}
+
+    def href(path: str) -> str:
+        if path == screens.CHILDREN:
+            return navigation.incident_url(incident.id, "/children")
+        if path in on_page:
+            return "#" + forms.first_input_id(ps.prompt(path))
+        target = screens.screen_for_path(ps, path)
+        return target.url(incident.id) if target else navigation.incident_url(incident.id)
+
     missing_rows = [
-        {
-            "text": summary.label_of(ps, pruned, path),
-            "href": (
-                navigation.incident_url(incident.id, "/children")
-                if path == screens.CHILDREN
-                else "#" + forms.first_input_id(ps.prompt(engine.prompt_id_of(path)))
-                if path in {p.id for p in prompts}
-                else (
-                    target.url(incident.id)
-                    if (target := screens.screen_for_path(ps, path))
-                    else "#"
-                )
-            ),
-        }
-        for path in (missing if missing is not None else [])
+        {"text": summary.label_of(ps, pruned, path), "href": href(path)} for path in missing or []
+    ]
+    # Before submitting: what is still to answer on the other pages (not yet an error).
+    todo = [
+        {"text": summary.label_of(ps, pruned, path), "href": href(path)}
+        for path in state.missing
+        if path not in on_page
     ]
     error_rows = [
         {"text": errors[p.id], "href": "#" + forms.first_input_id(p)}
@@ -69,13 +73,18 @@ def _check_page(
         status_code=status_code,
         incident=incident,
         ps=ps,
-        groups=summary.summarise(ps, pruned, incident.id),
+        groups=[  # a draft's grade and declaration are answered in the form below them
+            g
+            for g in summary.summarise(ps, pruned, incident.id)
+            if is_locked or not set(g.section_ids) & set(screens.CHECK_SECTIONS)
+        ],
         state=state,
         fields=view.fields_for(ps, screen, incident.answers, errors),
         raw=raw if raw is not None else forms.raw_for(prompts, incident.answers),
         summary_errors=error_rows + missing_rows,
         missing_count=len(missing_rows),
-        locked=incident.status != IncidentStatus.DRAFT,
+        todo=todo if missing is None and not is_locked and not state.gate_closes else [],
+        locked=is_locked,
         step=screens.TOTAL_STEPS,
         total=screens.TOTAL_STEPS,
     )
@@ -92,8 +101,12 @@ def check(
 
 
 @router.post("/incidents/{incident_id}/check")
-async def save_check(
-    request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID
+def save_check(
+    request: Request,
+    session: SessionDep,
+    officer: Officer,
+    form: PostedForm,
+    incident_id: uuid.UUID,
 ) -> Response:
     incident = checklist.get_own(session=session, officer=officer, incident_id=incident_id)
     if incident.status == IncidentStatus.SUBMITTED:  # a retried submit: show what exists
@@ -101,20 +114,24 @@ async def save_check(
         if referral is not None:
             return redirect(request, f"/referrals/{referral.reference}")
     ps = checklist.prompt_set_of(incident)
-    form = await request.form()
-    result = screen_service.save_screen(
-        session=session,
-        officer=officer,
-        incident_id=incident_id,
-        screen=screens.check_screen(ps),
-        form=form,
-    )
+    try:
+        result = screen_service.save_screen(
+            session=session,
+            officer=officer,
+            incident_id=incident_id,
+            screen=screens.check_screen(ps),
+            form=form,
+        )
+    except checklist.IncidentLocked:
+        return locked(request, session, officer, incident_id)
     if not result.ok:
         return _check_page(
             request, officer, result.incident, raw=result.raw, errors=result.errors, status_code=422
         )
     if form.get("action") != "submit":
         return redirect(request, navigation.incident_url(incident_id, "/check"))
+    if checklist.gate_closes(result.incident.answers):  # nothing to refer: close it instead
+        return redirect(request, navigation.incident_url(incident_id, "/close"))
     try:
         referral = service.submit(session=session, officer=officer, incident_id=incident_id)
     except service.IncompleteReferral as incomplete:
@@ -128,10 +145,14 @@ async def save_check(
 def submit(
     request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID
 ) -> Response:
+    incident = checklist.get_own(session=session, officer=officer, incident_id=incident_id)
+    if incident.status == IncidentStatus.NO_CHILD:
+        return locked(request, session, officer, incident_id)
+    if checklist.gate_closes(incident.answers):
+        return redirect(request, navigation.incident_url(incident_id, "/close"))
     try:
         referral = service.submit(session=session, officer=officer, incident_id=incident_id)
     except service.IncompleteReferral as incomplete:
-        incident = checklist.get_own(session=session, officer=officer, incident_id=incident_id)
         return _check_page(request, officer, incident, missing=incomplete.missing, status_code=422)
     return redirect(request, f"/referrals/{referral.reference}?submitted=1")
 

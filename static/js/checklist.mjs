@@ -60,16 +60,28 @@ function say(form, text) {
 const NO_SIGNAL = "Not saved: no signal. What you typed is still on this page. " +
   "It will be saved when you next change an answer or press Save and continue with signal.";
 
+const NOT_SAVED = "Not saved. What you typed is still on this page: " +
+  "press Save and continue to save it.";
+
 for (const form of document.querySelectorAll("form.tc-screen-form")) {
   refresh(form);
   form.addEventListener("change", () => refresh(form));
   form.addEventListener("input", () => refresh(form));
   form.addEventListener("htmx:sendError", () => say(form, NO_SIGNAL));
   form.addEventListener("htmx:timeout", () => say(form, NO_SIGNAL));
+  form.addEventListener("htmx:responseError", () => say(form, NOT_SAVED));
   form.addEventListener("submit", (event) => {
     if (!navigator.onLine) {  // keep the page (and what was typed) rather than a browser error
       event.preventDefault();
       say(form, NO_SIGNAL);
+      return;
     }
+    // The page is sending everything now: an autosave still waiting to go would only race it.
+    form.dataset.leaving = "1";
   });
+  form.addEventListener("htmx:beforeRequest", (event) => {
+    if (form.dataset.leaving) event.preventDefault();
+  });
+  // Coming back to this page from the browser's history: autosave again.
+  window.addEventListener("pageshow", () => { delete form.dataset.leaving; });
 }
