@@ -27,6 +27,11 @@ def _nav_counts(principal: Principal | None) -> dict[str, int]:
     return counts
 
 
+def client_ip(request: Request) -> str:
+    """The caller's address, for the audit log."""
+    return request.client.host if request.client else ""
+
+
 def render(
     request: Request,
     template: str,

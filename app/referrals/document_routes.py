@@ -16,14 +16,10 @@ from fastapi.responses import Response
 from app.accounts.deps import CurrentUser
 from app.db import SessionDep
 from app.referrals import document, document_pdf, document_view
-from app.web import render
+from app.web import client_ip, render
 
 router = APIRouter(tags=["referrals"])
 Version = Annotated[int | None, Query(ge=1, description="An earlier version (default: latest)")]
-
-
-def _ip(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 def _url(reference: str, suffix: str, version: int | None) -> str:
@@ -56,7 +52,7 @@ def document_page(
         reference=reference,
         form="page",
         version=version,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return render(
         request,
@@ -86,7 +82,7 @@ def document_pdf_file(
         reference=reference,
         form="pdf",
         version=version,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     suffix = f"-v{version}" if version is not None else ""
     return Response(
@@ -110,7 +106,7 @@ def document_json(
         reference=reference,
         form="json",
         version=version,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     body = json.dumps(doc, ensure_ascii=False, indent=2)
     return Response(body, media_type="application/json")

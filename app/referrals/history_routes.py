@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from app.accounts.deps import CurrentUser
 from app.db import SessionDep
 from app.referrals import access, versions
-from app.web import render
+from app.web import client_ip, render
 
 router = APIRouter(tags=["referrals"], include_in_schema=False)
 
@@ -29,7 +29,7 @@ def changes(
         principal=principal,
         reference=reference,
         form="changes",
-        ip=request.client.host if request.client else "",
+        ip=client_ip(request),
     )
     newer = to or referral.version
     older = from_ or max(1, newer - 1)

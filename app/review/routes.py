@@ -22,7 +22,7 @@ from app.referrals import access, addenda, delivery_state, versions
 from app.referrals.models import Referral, ReferralStatus
 from app.referrals.service import latest_version
 from app.review import service
-from app.web import nav_counters, render
+from app.web import client_ip, nav_counters, render
 
 router = APIRouter(prefix="/review", tags=["review"], include_in_schema=False)
 Supervisor = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR))]
@@ -132,7 +132,7 @@ def review_referral(
         principal=supervisor,
         reference=reference,
         form="review",
-        ip=request.client.host if request.client else "",
+        ip=client_ip(request),
     )
     if not access.can_supervise(supervisor, referral):
         raise NotFound()
