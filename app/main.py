@@ -22,7 +22,7 @@ from app.checklist import items_routes as checklist_items
 from app.checklist import routes as checklist
 from app.config import get_settings
 from app.db import SessionDep
-from app.errors import DomainError, NotAuthenticated
+from app.errors import CsrfRefused, DomainError, NotAuthenticated
 from app.paths import STATIC_DIR
 from app.referrals import document_routes as referral_documents
 from app.referrals import history_routes as referral_history
@@ -51,6 +51,12 @@ def _error_page(request: Request, status: int, code: str = "") -> Response:
 
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
+    htmx_write = request.headers.get("HX-Request") == "true" and request.method != "GET"
+    if htmx_write and isinstance(exc, NotAuthenticated | CsrfRefused):
+        # An autosave after the session ended: keep the page, and what was typed on it.
+        return templates.TemplateResponse(
+            request, "components/_signed_out_status.html", {}, status_code=200
+        )
     if isinstance(exc, NotAuthenticated):
         if _wants_json(request):
             return JSONResponse({"error": exc.code}, status_code=401)

@@ -80,15 +80,27 @@ def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
     return gate
 
 
-async def csrf_protect(request: Request, row: LiveSession) -> None:
-    """Refuse a state-changing request without the session's token (form field or header)."""
+async def _sent_csrf_token(request: Request) -> str | None:
+    """The token a state-changing request carries: the header (scripts, htmx) or form field."""
     if request.method in SAFE_METHODS:
-        return
+        return None
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
         value = (await request.form()).get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
+    return sent
+
+
+def csrf_protect(
+    request: Request,
+    row: LiveSession,
+    sent: Annotated[str | None, Depends(_sent_csrf_token)],
+) -> None:
+    """Refuse a state-changing request without the session's token. A plain function, so the
+    database read it may need runs in the thread pool, never on the event loop."""
+    if request.method in SAFE_METHODS:
+        return
     if row is None or not sent or not hmac.compare_digest(sent, row.csrf_token):
         raise CsrfRefused()

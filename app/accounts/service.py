@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.accounts import sessions
 from app.accounts.models import LoginThrottle, Role, TeamMembership, User, UserRole, UserSession
@@ -144,3 +144,10 @@ def log_out(
             ip=ip,
         )
     session.commit()
+
+
+def users_by_ids(*, session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, User]:
+    """People named on a record (officers, supervisors, authors), in one query."""
+    if not ids:
+        return {}
+    return {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids)))}

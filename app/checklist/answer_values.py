@@ -23,6 +23,7 @@ Answers = Mapping[str, Any]
 ADULT_AGE: Final = 18
 # Named rules on particular prompts (their wording is in the prompt set's messages).
 BIRTH_DATES: Final = frozenset({"child.dob", "adult.dob"})  # not in the future
+INCIDENT_TIME: Final = "incident.datetime"  # not on a day after today (a mistyped year)
 CHILD_DOB: Final = "child.dob"  # under 18 on the incident date
 CHILD_AGE: Final = "child.age_estimate"  # under 18
 
@@ -143,8 +144,10 @@ def _check_value(ctx: _Context, p: Prompt, path: str, value: Any) -> None:
             ctx.fail(path, "too_long", p, max_length=p.max_length)
     elif t is PromptType.DATE:
         _check_date(ctx, p, path, value)
-    elif t is PromptType.DATETIME and parse_datetime(value) is None:
+    elif t is PromptType.DATETIME and (when := parse_datetime(value)) is None:
         ctx.fail(path, "datetime", p)
+    elif t is PromptType.DATETIME and p.id == INCIDENT_TIME and when and when.date() > ctx.today:
+        ctx.fail(path, "date_in_future", p)
     elif t is PromptType.NUMBER:
         _check_number(ctx, p, path, value)
     elif t is PromptType.REPEAT:

@@ -61,6 +61,9 @@ def incidents(request: Request, session: SessionDep, officer: Officer) -> Respon
         "checklist/incidents.html",
         principal=officer,
         returned=returned,
+        comments=referrals.return_comments(
+            session=session, referral_ids={r.id for _i, r in returned}
+        ),
         drafts=[i for i in drafts if i.id not in refs],
         submitted=[(i, refs.get(i.id)) for i in mine if i.status == IncidentStatus.SUBMITTED],
         closed=[i for i in mine if i.status == IncidentStatus.NO_CHILD],

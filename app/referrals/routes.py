@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from app.accounts.deps import require_roles
 from app.accounts.models import Role
-from app.accounts.service import Principal
+from app.accounts.service import Principal, users_by_ids
 from app.checklist import answers as engine
 from app.checklist import forms, navigation, screen_service, screens, summary, view
 from app.checklist import service as checklist
@@ -18,8 +18,9 @@ from app.checklist.models import Incident, IncidentStatus
 from app.checklist.routes import PostedForm, locked
 from app.db import SessionDep
 from app.htmx import redirect
-from app.referrals import service
-from app.web import render
+from app.referrals import access, addenda, service, versions
+from app.referrals.models import Referral
+from app.web import client_ip, render
 
 router = APIRouter(tags=["referrals"], include_in_schema=False)
 Officer = Annotated[Principal, Depends(require_roles(Role.OFFICER))]
@@ -161,16 +162,63 @@ def submit(
 def officer_referral(
     request: Request, session: SessionDep, officer: Officer, reference: str
 ) -> Response:
-    referral = service.get_own_by_reference(session=session, officer=officer, reference=reference)
+    service.get_own_by_reference(session=session, officer=officer, reference=reference)
+    referral = access.open_for_reading(
+        session=session, principal=officer, reference=reference, form="page", ip=client_ip(request)
+    )
+    return _officer_page(request, session, officer, referral)
+
+
+def _officer_page(
+    request: Request,
+    session: SessionDep,
+    officer: Principal,
+    referral: Referral,
+    *,
+    error: str = "",
+    text: str = "",
+    status_code: int = 200,
+) -> Response:
     version = service.latest_version(session=session, referral=referral)
     ps = checklist.prompt_set_of_version(version.prompt_set_version)
+    decisions = service.decisions_of(session=session, referral_id=referral.id)
+    notes = addenda.of(session=session, referral=referral)
     return render(
         request,
         "referrals/officer_view.html",
         principal=officer,
+        status_code=status_code,
         referral=referral,
         version=version,
         ps=ps,
         groups=summary.summarise(ps, version.answers),
         just_submitted=bool(request.query_params.get("submitted")),
+        history=decisions,
+        all_versions=versions.all_versions(session=session, referral=referral),
+        addenda=notes,
+        may_add=addenda.may_add(officer, referral),
+        addendum_action=f"/referrals/{referral.reference}/addenda",
+        people=users_by_ids(
+            session=session, ids={d.actor_id for d in decisions} | {a.author_id for a in notes}
+        ),
+        error=error,
+        form={"text": text},
     )
+
+
+@router.post("/referrals/{reference}/addenda")
+def add_addendum(
+    request: Request,
+    session: SessionDep,
+    officer: Officer,
+    reference: str,
+    text: Annotated[str, Form(max_length=20_000)] = "",
+) -> Response:
+    referral = service.get_own_by_reference(session=session, officer=officer, reference=reference)
+    try:
+        addenda.add(session=session, principal=officer, reference=reference, text=text)
+    except addenda.AddendumInvalid:
+        return _officer_page(
+            request, session, officer, referral, error="addendum", text=text, status_code=422
+        )
+    return redirect(request, f"/referrals/{reference}?added=1")

@@ -16,6 +16,7 @@ from app.checklist.models import Incident, IncidentStatus
 from app.errors import DomainError, InvalidTransition, NotFound
 from app.models_base import utcnow
 from app.referrals.models import ReferenceCounter, Referral, ReferralStatus, ReferralVersion
+from app.review.models import DecisionKind, ReviewDecision  # the table only: review builds on us
 
 
 class ReferralNotFound(NotFound):
@@ -155,3 +156,24 @@ def latest_version(*, session: Session, referral: Referral) -> ReferralVersion:
     if version is None:
         raise ReferralNotFound()
     return version
+
+
+def decisions_of(*, session: Session, referral_id: uuid.UUID) -> list[ReviewDecision]:
+    """The supervisors' decisions on a referral, oldest first (shown to its officer too)."""
+    query = select(ReviewDecision).where(ReviewDecision.referral_id == referral_id)
+    return list(session.exec(query.order_by(col(ReviewDecision.at))))
+
+
+def return_comments(*, session: Session, referral_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """For each referral, what the supervisor asked to change when they last returned it."""
+    if not referral_ids:
+        return {}
+    query = (
+        select(ReviewDecision)
+        .where(
+            col(ReviewDecision.referral_id).in_(referral_ids),
+            ReviewDecision.kind == DecisionKind.RETURNED,
+        )
+        .order_by(col(ReviewDecision.at))
+    )
+    return {d.referral_id: d.comment for d in session.exec(query)}

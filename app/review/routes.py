@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.deps import require_roles
 from app.accounts.models import Role, Team
-from app.accounts.service import Principal
+from app.accounts.service import Principal, users_by_ids
 from app.checklist import summary
 from app.checklist.promptset import load_version
 from app.db import SessionDep
@@ -114,7 +114,7 @@ def _review_page(
         overdue=service.is_overdue(referral, utcnow()),
         error=error,
         form=form or {},
-        people=service.people(
+        people=users_by_ids(
             session=session,
             ids={referral.officer_id}
             | {d.actor_id for d in decisions}

@@ -146,12 +146,6 @@ def officers_of(*, session: Session, supervisor: Principal) -> list[User]:
     return list(session.exec(query))
 
 
-def people(*, session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, User]:
-    if not ids:
-        return {}
-    return {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids)))}
-
-
 def history(*, session: Session, referral_id: uuid.UUID) -> list[ReviewDecision]:
     query = select(ReviewDecision).where(ReviewDecision.referral_id == referral_id)
     return list(session.exec(query.order_by(col(ReviewDecision.at))))

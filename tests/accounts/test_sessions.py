@@ -50,3 +50,22 @@ def test_disable_signs_the_user_out_at_once(
     response = as_admin.form(f"/admin/users/{officer.id}/status", {"active": "false"})
     assert response.status_code == 303
     assert not _signed_in(other)
+
+
+def test_autosave_after_sign_out_keeps_the_page(
+    client: Browserless, session: Session, settings, time_machine
+) -> None:
+    """An autosave that finds the session ended says so in the page's save status, instead of
+    sending the officer away from what they typed."""
+    time_machine.move_to("2026-11-23 09:00:00+00:00", tick=False)
+    user = make_user(session)
+    client.log_in(user.username, PASSWORD)
+    time_machine.shift(settings.session_idle_minutes * 60 + 1)
+    response = client.post(
+        "/incidents/00000000-0000-0000-0000-000000000000/s/incident/1",
+        data={"autosave": "1"},
+        headers={"HX-Request": "true", "X-CSRF-Token": client.csrf},
+    )
+    assert response.status_code == 200
+    assert 'hx-swap-oob="true"' in response.text
+    assert "Not saved: you were signed out" in response.text

@@ -14,7 +14,8 @@ ADMIN_PAGES = ["/", "/admin/users", "/admin/users/new", "/admin/teams", "/admin/
 def test_each_demo_role_can_sign_in(phone_page: Page, username: str) -> None:
     log_in(phone_page, username)
     heading = phone_page.locator("h1").inner_text()
-    assert heading == "Your incidents" if username == "officer1" else heading.startswith("Hello")
+    homes = {"officer1": "Your incidents", "supervisor1": "Review queue"}
+    assert heading == homes[username] if username in homes else heading.startswith("Hello")
     assert_accessible(phone_page)
 
 

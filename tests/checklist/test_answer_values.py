@@ -307,3 +307,19 @@ def test_age_on_birthdays() -> None:
     assert age_on(date(2008, 3, 10), date(2026, 3, 10)) == 18
     assert age_on(date(2008, 2, 29), date(2026, 2, 28)) == 17
     assert age_on(date(2008, 2, 29), date(2026, 3, 1)) == 18
+
+
+def test_an_incident_after_today_is_refused() -> None:
+    """A mistyped year (2046) would otherwise make every child "over 18" on the wrong page."""
+    from datetime import date
+
+    from app.checklist import answers as engine
+    from app.checklist.promptset import current
+
+    ps = current()
+    today = date(2026, 11, 23)
+    later = {"incident.datetime": "2046-11-20T22:15:00+00:00"}
+    errors = engine.validate_values(ps, later, today=today)
+    assert "must be today or in the past" in errors["incident.datetime"]
+    ok = {"incident.datetime": "2026-11-23T23:50:00+00:00"}
+    assert engine.validate_values(ps, ok, today=today) == {}

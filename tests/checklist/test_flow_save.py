@@ -488,11 +488,11 @@ def test_a_page_has_the_autosave_form(as_officer: Browserless) -> None:
     assert 'id="save-status"' in html
 
 
-def test_an_answer_that_breaks_another_page_saves_nothing_and_says_where(
+def test_a_mistyped_future_incident_year_is_refused_on_its_own_page(
     as_officer: Browserless, session: Session
 ) -> None:
-    # An incident date 20 years on would make the child (born 2019) an adult: the save is
-    # refused, the summary links to the child's page, and the page says nothing was saved.
+    # An incident date 20 years on would make the child (born 2019) an adult: the date itself
+    # is refused, on this page, and the rest of the page is saved.
     incident_id = start(as_officer)
     put(as_officer, incident_id, complete_answers())
     response = post_page(
@@ -507,7 +507,7 @@ def test_an_answer_that_breaks_another_page_saves_nothing_and_says_where(
         },
     )
     assert response.status_code == 422
-    assert summary_links(response.text) == [f"/incidents/{incident_id}/c/0/s/child/1"]
-    assert "Nothing on this page has been saved yet" in response.text
+    assert summary_links(response.text) == ["#f-incident-datetime-day"]
+    assert "must be today or in the past" in response.text
     assert 'value="INC-NEW"' in response.text and 'value="2046"' in response.text
-    assert stored(session, incident_id)["incident.log_ref"] == "INC-2026-0310-123"
+    assert stored(session, incident_id)["incident.log_ref"] == "INC-NEW"
