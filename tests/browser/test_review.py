@@ -47,6 +47,12 @@ def test_supervisor_reviews_on_a_phone(browser: Browser, live_server: str) -> No
     page.wait_for_url(f"**/review/{reference}")
     assert_accessible(page)
     assert_fits(page)
+    # The printable referral, as the supervisor reads it.
+    page.get_by_role("link", name="Printable referral").click()
+    page.wait_for_url(f"**/referrals/{reference}/document")
+    assert_accessible(page)
+    assert_fits(page)
+    page.go_back()
     # Returning needs a comment: the error is shown and accessible.
     page.get_by_role("button", name="Return to the officer").click()
     assert page.locator(".govuk-error-summary").is_visible()
