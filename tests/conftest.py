@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from sqlalchemy import Engine, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from app.config import get_settings  # noqa: E402
-from app.db import get_engine, get_session  # noqa: E402
+from app.db import get_engine, get_session, make_engine  # noqa: E402
 from app.main import app  # noqa: E402
 from tests.factories import PASSWORD, make_team, make_user  # noqa: E402
 from tests.helpers import Browserless, migrate  # noqa: E402
@@ -35,6 +36,30 @@ def engine() -> Iterator[Engine]:
     if eng.dialect.name == "postgresql":
         with eng.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    migrate(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def fresh_url(engine: Engine, tmp_path: Path) -> Iterator[str]:
+    """A new, empty database beside the suite's one."""
+    if engine.dialect.name != "postgresql":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    name = f"tc_fresh_{uuid.uuid4().hex[:12]}"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield engine.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def fresh_engine(fresh_url: str) -> Iterator[Engine]:
+    eng = make_engine(fresh_url)
     migrate(eng)
     yield eng
     eng.dispose()

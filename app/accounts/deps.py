@@ -95,11 +95,13 @@ async def _sent_csrf_token(request: Request) -> str | None:
 
 def csrf_protect(
     request: Request,
-    row: LiveSession,
     sent: Annotated[str | None, Depends(_sent_csrf_token)],
+    row: LiveSession,
 ) -> None:
     """Refuse a state-changing request without the session's token. A plain function, so the
-    database read it may need runs in the thread pool, never on the event loop."""
+    database read it may need runs in the thread pool, never on the event loop. The form is
+    read first (`sent` before `row`): a slow upload from a phone must not hold a database
+    transaction open (on SQLite that is the write lock)."""
     if request.method in SAFE_METHODS:
         return
     if row is None or not sent or not hmac.compare_digest(sent, row.csrf_token):

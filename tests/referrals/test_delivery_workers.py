@@ -15,13 +15,12 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app import worker
@@ -30,7 +29,7 @@ from app.audit.models import AuditEvent
 from app.db import make_engine
 from app.referrals.models import Delivery, DeliveryAttempt, DeliveryStatus, Referral
 from app.referrals.transport import HttpTransport
-from tests.helpers import ROOT, migrate
+from tests.helpers import ROOT
 from tests.referrals.test_delivery import Receiver, approved_referral, make_scene
 
 pytestmark = pytest.mark.db
@@ -40,30 +39,6 @@ pytestmark = pytest.mark.db
 def receiver() -> Iterator[Receiver]:
     with Receiver() as r:
         yield r
-
-
-@pytest.fixture
-def fresh_url(engine: Engine, tmp_path: Path) -> Iterator[str]:
-    """A new, empty database beside the suite's one."""
-    if engine.dialect.name != "postgresql":
-        yield f"sqlite:///{tmp_path / 'workers.db'}"
-        return
-    name = f"tc_workers_{uuid.uuid4().hex[:12]}"
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield engine.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-@pytest.fixture
-def fresh_engine(fresh_url: str) -> Iterator[Engine]:
-    eng = make_engine(fresh_url)
-    migrate(eng)
-    yield eng
-    eng.dispose()
 
 
 def _approved(eng: Engine, count: int) -> list[str]:
