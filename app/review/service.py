@@ -277,23 +277,3 @@ def regrade(
     )
     session.commit()
     return referral
-
-
-def returned_for(
-    *, session: Session, officer: Principal
-) -> list[tuple[Referral, ReviewDecision | None]]:
-    """The officer's referrals returned for changes, each with the return's comments."""
-    rows = session.exec(
-        select(Referral).where(
-            Referral.officer_id == officer.id, Referral.status == ReferralStatus.RETURNED
-        )
-    ).all()
-    out = []
-    for r in rows:
-        last = session.exec(
-            select(ReviewDecision)
-            .where(ReviewDecision.referral_id == r.id, ReviewDecision.kind == DecisionKind.RETURNED)
-            .order_by(col(ReviewDecision.at).desc())
-        ).first()
-        out.append((r, last))
-    return out

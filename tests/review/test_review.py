@@ -221,11 +221,8 @@ def test_return_requires_a_comment_and_reopens_the_draft(
     assert referral.status == ReferralStatus.RETURNED
     incident = session.get(Incident, referral.incident_id)
     assert incident is not None and incident.status == IncidentStatus.DRAFT
-    who = principal(session, officer)
-    returned = service.returned_for(session=session, officer=who)
-    assert [(r.reference, d.comment if d else "") for r, d in returned] == [
-        (referral.reference, "Add the school")
-    ]
+    comments = referrals.return_comments(session=session, referral_ids={referral.id})
+    assert comments == {referral.id: "Add the school"}
 
 
 def test_amend_and_resubmit_makes_a_new_version_and_a_diff(
