@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.accounts.deps import CurrentUser
+from app.accounts.service import Principal
 from app.db import SessionDep
 from app.referrals import document, document_pdf, document_view
 from app.web import client_ip, render
@@ -25,6 +26,25 @@ Version = Annotated[int | None, Query(ge=1, description="An earlier version (def
 def _url(reference: str, suffix: str, version: int | None) -> str:
     query = f"?version={version}" if version is not None else ""
     return f"/referrals/{reference}/document{suffix}{query}"
+
+
+def _open(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    reference: str,
+    form: str,
+    version: int | None,
+) -> dict[str, Any]:
+    """The document, with this read (in this form) logged first."""
+    return document.open_document(
+        session=session,
+        principal=principal,
+        reference=reference,
+        form=form,
+        version=version,
+        ip=client_ip(request),
+    )
 
 
 @functools.cache
@@ -46,14 +66,7 @@ def document_page(
     reference: str,
     version: Version = None,
 ) -> Response:
-    doc = document.open_document(
-        session=session,
-        principal=principal,
-        reference=reference,
-        form="page",
-        version=version,
-        ip=client_ip(request),
-    )
+    doc = _open(request, session, principal, reference, "page", version)
     return render(
         request,
         "referrals/document.html",
@@ -76,14 +89,7 @@ def document_pdf_file(
     reference: str,
     version: Version = None,
 ) -> Response:
-    doc = document.open_document(
-        session=session,
-        principal=principal,
-        reference=reference,
-        form="pdf",
-        version=version,
-        ip=client_ip(request),
-    )
+    doc = _open(request, session, principal, reference, "pdf", version)
     suffix = f"-v{version}" if version is not None else ""
     return Response(
         document_pdf.render(doc),
@@ -100,13 +106,6 @@ def document_json(
     reference: str,
     version: Version = None,
 ) -> Response:
-    doc = document.open_document(
-        session=session,
-        principal=principal,
-        reference=reference,
-        form="json",
-        version=version,
-        ip=client_ip(request),
-    )
+    doc = _open(request, session, principal, reference, "json", version)
     body = json.dumps(doc, ensure_ascii=False, indent=2)
     return Response(body, media_type="application/json")

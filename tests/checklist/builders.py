@@ -13,7 +13,7 @@ from app.checklist.answers import missing_required, prune_hidden, validate_value
 from app.checklist.promptset import PromptSet, load_version
 
 
-def _apply(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+def apply_changes(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     for key, value in changes.items():
         key = key.replace("__", ".")
         if value is None:
@@ -43,7 +43,7 @@ def child_answers(**overrides: Any) -> dict[str, Any]:
         "observed.injury": False,
         "observed.medical_needed": False,
     }
-    return _apply(entry, overrides)
+    return apply_changes(entry, overrides)
 
 
 def complete_answers(**overrides: Any) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def complete_answers(**overrides: Any) -> dict[str, Any]:
         "risk.rationale": "Amy told me her father pushed her over.",
         "declaration.confirmed": True,
     }
-    return _apply(base, overrides)
+    return apply_changes(base, overrides)
 
 
 def problems(answers: dict[str, Any], ps: PromptSet | None = None) -> dict[str, Any]:

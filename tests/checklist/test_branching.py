@@ -21,76 +21,38 @@ from app.checklist.answers import (
     validate_values,
 )
 from app.checklist.promptset import load_version
+from tests.checklist.builders import apply_changes, child_answers, complete_answers
 
 PS = load_version(1)
 AFTER_GATE = [s.id for s in PS.sections[2:]]
 
 
 def child(**answers: Any) -> dict[str, Any]:
-    """A complete child entry; keyword ``voice__words`` sets ``voice.words``; None removes."""
-    entry: dict[str, Any] = {
-        "child.name": "Amy Smith",
-        "child.dob": "2019-03-27",
-        "child.sex": "female",
-        "child.known_to_social_care": "unknown",
-        "child.present": True,
-        "child.location_during": "in the living room",
-        "child.seen": True,
-        "child.spoken_to": True,
-        "child.spoken_alone": True,
-        "voice.words": '"Daddy shouted at mummy and I hid under my bed"',
-        "voice.afraid_to_go_home": False,
-        "voice.disclosure": False,
-        "observed.demeanour": "Quiet and watchful; flinched when her father spoke.",
-        "observed.injury": False,
-        "observed.medical_needed": False,
-    }
-    return _apply(entry, answers)
+    """A complete child entry who did not disclose (the builders' child, with "no" answers);
+    keyword ``voice__words`` sets ``voice.words``; None removes."""
+    return child_answers(
+        **{
+            "voice.words": '"Daddy shouted at mummy and I hid under my bed"',
+            "voice.disclosure": False,
+            "voice.disclosure_time": None,
+            **answers,
+        }
+    )
 
 
 def complete(**answers: Any) -> dict[str, Any]:
-    """A complete referral for one child; keyword ``home__sensed`` sets ``home.sensed``."""
-    base: dict[str, Any] = {
-        "incident.log_ref": "INC-2026-0310-123",
-        "incident.type": "crime",
-        "incident.datetime": "2026-03-10T21:15:00+00:00",
-        "incident.address": "1 High Street, Anytown",
-        "incident.summary": "Neighbours heard shouting. Both adults present.",
-        "gate.children_present": True,
-        "gate.pregnancy": False,
-        "children": [child()],
-        "home.conditions": ["none_of_these"],
-        "home.carer_capable": True,
-        "household.adults": [
-            {
-                "adult.name": "Jo Smith",
-                "adult.relationship": "mother",
-                "adult.parental_responsibility": True,
-                "adult.lives_there": True,
-                "adult.is_suspect": False,
-            }
-        ],
-        "concern.categories": ["emotional"],
-        "action.police_protection": False,
-        "action.taken": ["none"],
-        "sharing.consent_sought": True,
-        "sharing.consent_given": True,
-        "sharing.parents_told": True,
-        "risk.officer_grade": "medium",
-        "risk.rationale": "The child heard the shouting and is frightened of her father.",
-        "declaration.confirmed": True,
-    }
-    return _apply(base, answers)
-
-
-def _apply(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    for key, value in changes.items():
-        key = key.replace("__", ".")
-        if value is None:
-            base.pop(key, None)
-        else:
-            base[key] = value
-    return base
+    """A complete referral for one child who did not disclose, graded medium by the officer;
+    keyword ``home__sensed`` sets ``home.sensed``."""
+    return complete_answers(
+        **{
+            "children": [child()],
+            "concern.categories": ["emotional"],
+            "action.taken": ["none"],
+            "risk.officer_grade": "medium",
+            "risk.rationale": "The child heard the shouting and is frightened of her father.",
+            **answers,
+        }
+    )
 
 
 def missing(answers: dict[str, Any]) -> list[str]:
@@ -302,7 +264,7 @@ def unborn(**answers: Any) -> dict[str, Any]:
         "child.sex": "not_known",
         "child.known_to_social_care": "no",
     }
-    return _apply(entry, answers)
+    return apply_changes(entry, answers)
 
 
 def test_pregnancy_asks_whether_each_entry_is_unborn() -> None:
