@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from app.checklist.answer_values import Answers, has_answer
+from app.checklist.items import ITEM_ID
 from app.checklist.promptset import AllOf, AnyOf, Check, Prompt, PromptSet, PromptType, When
 
 Scope = Mapping[str, Any]
@@ -102,7 +103,9 @@ class _Items:
     def __init__(self, value: Any) -> None:
         self.value = value
         self.kept = (
-            [{} if isinstance(i, Mapping) else i for i in value] if isinstance(value, list) else []
+            [_id_only(i) if isinstance(i, Mapping) else i for i in value]
+            if isinstance(value, list)
+            else []
         )
         self.shown = False
         self.dropped: list[str] = []
@@ -119,7 +122,7 @@ class _Items:
             for i, item in enumerate(self.value if isinstance(self.value, list) else [])
             if isinstance(item, Mapping)
             for k in item
-            if k not in known
+            if k not in known and k != ITEM_ID
         ]
 
     def result(self) -> Any:
@@ -163,9 +166,14 @@ def _prune_list(
         if not isinstance(item, Mapping):
             result.append(item)  # the wrong shape: validate_values reports it
             continue
-        out: dict[str, Any] = {}
+        out = _id_only(item)
         scope = ChainMap(out, *(outer.maps if outer is not None else []))
         _prune_prompts(p.prompts, item, out, scope, answers, f"{path}[{i}].", dropped)
-        dropped.extend(f"{path}[{i}].{k}" for k in item if k not in known)
+        dropped.extend(f"{path}[{i}].{k}" for k in item if k not in known and k != ITEM_ID)
         result.append(out)
     return result
+
+
+def _id_only(item: Mapping[str, Any]) -> dict[str, Any]:
+    """An item's id (kept for life, whatever is shown), to which its shown answers are added."""
+    return {ITEM_ID: item[ITEM_ID]} if ITEM_ID in item else {}

@@ -12,7 +12,7 @@ import functools
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Header, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
@@ -32,6 +32,7 @@ from app.checklist.schemas import (
     InvalidAnswers,
     InvalidBody,
     PromptError,
+    Stale,
     SubmitResult,
     incident_fields,
 )
@@ -110,9 +111,43 @@ def create_incident(
     summary="An incident with its suggested grade and what is missing",
     responses=_NOT_FOUND,
 )
-def get_incident(incident_id: uuid.UUID, officer: Officer, session: SessionDep) -> IncidentOut:
+def get_incident(
+    incident_id: uuid.UUID, officer: Officer, session: SessionDep, response: Response
+) -> IncidentOut:
     incident = checklist.get_own(session=session, officer=officer, incident_id=incident_id)
+    response.headers["ETag"] = _etag(incident)
     return IncidentOut(**_incident_fields(session, incident))
+
+
+def _etag(incident: Incident) -> str:
+    return f'"{incident.revision}"'
+
+
+def _if_match(value: str | None) -> int | None:
+    """The revision an ``If-Match`` header names (``"3"`` or ``W/"3"``); None for no header or
+    ``*``; -1 (matching nothing) for a value that names no revision."""
+    if value is None or value.strip() == "*":
+        return None
+    tag = value.split(",")[0].strip().removeprefix("W/").strip('"')
+    return int(tag) if tag.isdigit() else -1
+
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description='The revision the change was made from, as `"<revision>"` (the ETag of '
+        "`GET /api/v1/incidents/{id}`). If the incident has changed since, nothing is changed "
+        "and the answer is 412 with the incident as stored now.",
+    ),
+]
+
+
+def _stale(session: Session, error: checklist.StaleRevision) -> JSONResponse:
+    session.rollback()
+    current = IncidentOut(**_incident_fields(session, error.incident))
+    body = Stale(current=current).model_dump(mode="json")
+    return JSONResponse(body, 412, headers={"ETag": _etag(error.incident)})
 
 
 @router.put(
@@ -122,6 +157,7 @@ def get_incident(incident_id: uuid.UUID, officer: Officer, session: SessionDep) 
     responses={
         **_NOT_FOUND,
         409: {"model": ErrorOut, "description": "Submitted or closed (incident_locked)"},
+        412: {"model": Stale, "description": "If-Match names an older revision"},
         422: {
             "model": InvalidAnswers,
             "description": "Invalid values, one error per answer path; nothing of the request "
@@ -130,15 +166,28 @@ def get_incident(incident_id: uuid.UUID, officer: Officer, session: SessionDep) 
     },
 )
 def save_answers(
-    incident_id: uuid.UUID, body: AnswersUpdate, officer: Officer, session: SessionDep
+    incident_id: uuid.UUID,
+    body: AnswersUpdate,
+    officer: Officer,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> AnswersSaved | JSONResponse:
-    incident, result = checklist.save(
-        session=session, officer=officer, incident_id=incident_id, updates=body.answers
-    )
+    try:
+        incident, result = checklist.save(
+            session=session,
+            officer=officer,
+            incident_id=incident_id,
+            updates=body.answers,
+            if_match=_if_match(if_match),
+        )
+    except checklist.StaleRevision as e:
+        return _stale(session, e)
     if result.errors:
         errors = [PromptError(prompt=path, message=msg) for path, msg in result.errors.items()]
         return JSONResponse(InvalidAnswers(errors=errors).model_dump(mode="json"), 422)
-    return AnswersSaved(**_incident_fields(session, incident), ignored=result.dropped)
+    response.headers["ETag"] = _etag(incident)
+    return AnswersSaved(**_incident_fields(session, incident), unknown=result.unknown)
 
 
 @router.post(
@@ -148,14 +197,22 @@ def save_answers(
     responses={
         **_NOT_FOUND,
         409: {"model": ErrorOut, "description": "Cannot be submitted now (invalid_transition)"},
+        412: {"model": Stale, "description": "If-Match names an older revision"},
         422: {"model": Incomplete, "description": "Required answers missing (incomplete)"},
     },
 )
 def submit_incident(
-    incident_id: uuid.UUID, officer: Officer, session: SessionDep
+    incident_id: uuid.UUID, officer: Officer, session: SessionDep, if_match: IfMatch = None
 ) -> SubmitResult | JSONResponse:
     try:
-        referral = referrals.submit(session=session, officer=officer, incident_id=incident_id)
+        referral = referrals.submit(
+            session=session,
+            officer=officer,
+            incident_id=incident_id,
+            if_match=_if_match(if_match),
+        )
+    except checklist.StaleRevision as e:
+        return _stale(session, e)
     except referrals.IncompleteReferral as e:
         return JSONResponse(Incomplete(missing=e.missing).model_dump(mode="json"), 422)
     return SubmitResult(

@@ -170,3 +170,12 @@ def raw_for(prompts: list[Prompt], scope: dict[str, Any] | None) -> dict[str, An
         if scope is not None and p.id in scope:
             raw.update(raw_of(p, scope[p.id]))
     return raw
+
+
+# Fields a form carries that are not answers: not sent again from the conflict page.
+_CONTROL = frozenset({"csrf_token", "revision", "base", "autosave", "action", "resolve"})
+
+
+def resend(form: FormData) -> list[tuple[str, str]]:
+    """What the officer typed, as (name, value) pairs for hidden fields that send it again."""
+    return [(k, v) for k, v in form.multi_items() if k not in _CONTROL and isinstance(v, str)]

@@ -13,7 +13,7 @@ from app.accounts.deps import require_roles
 from app.accounts.models import Role
 from app.accounts.service import Principal
 from app.checklist import answers as engine
-from app.checklist import navigation, screen_service, screens, service
+from app.checklist import items, navigation, screen_service, screens, service
 from app.checklist.models import IncidentStatus
 from app.checklist.routes import PostedForm, locked, save, show
 from app.db import SessionDep
@@ -34,8 +34,19 @@ def children(
     section = ps.section("child")
     if not engine.is_visible(section.when, None, incident.answers):
         return redirect(request, navigation.incident_url(incident_id))
-    items = incident.answers.get(screens.CHILDREN) or []
+    kids = [c for c in incident.answers.get(screens.CHILDREN) or [] if isinstance(c, dict)]
     missing = set(service.status_of(ps, incident.answers).missing)
+    base = navigation.incident_url(incident_id)
+    rows = [
+        (
+            i + 1,
+            child,
+            any(m.startswith(f"children[{i}].child.") for m in missing),
+            screens.Screen(section, 0, screens.Place(child=child.get("id"))).url(incident_id),
+            f"{base}/c/{child.get('id')}/remove",
+        )
+        for i, child in enumerate(kids)
+    ]
     return render(
         request,
         "checklist/children.html",
@@ -43,11 +54,10 @@ def children(
         incident=incident,
         ps=ps,
         section=section,
-        children=[
-            (i, child, any(m.startswith(f"children[{i}].child.") for m in missing))
-            for i, child in enumerate(items)
-        ],
-        child_url=lambda i: screens.Screen(section, 0, screens.Place(child=i)).url(incident_id),
+        children=rows,
+        full=ps.too_many_items(screens.CHILDREN, section.title)
+        if len(kids) >= ps.max_items(screens.CHILDREN)
+        else "",
         continue_url=navigation.after_children(ps, incident.answers, incident_id),
         locked=incident.status != IncidentStatus.DRAFT,
         step=screens.STEP_SECTIONS.index("child") + 1,
@@ -60,7 +70,7 @@ def add_child(
     request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID
 ) -> Response:
     try:
-        index = screen_service.add_item(
+        child_id = screen_service.add_item(
             session=session,
             officer=officer,
             incident_id=incident_id,
@@ -69,17 +79,21 @@ def add_child(
         )
     except service.IncidentLocked:
         return locked(request, session, officer, incident_id)
-    if index is None:  # no children are asked for (the Think Child answers say so)
+    except screen_service.ListFull:  # the list page says so
+        return redirect(request, navigation.incident_url(incident_id, "/children"))
+    if child_id is None:  # no children are asked for (the Think Child answers say so)
         return redirect(request, navigation.incident_url(incident_id))
     incident = service.get_own(session=session, officer=officer, incident_id=incident_id)
     section = service.prompt_set_of(incident).section("child")
     return redirect(
-        request, screens.Screen(section, 0, screens.Place(child=index)).url(incident_id)
+        request, screens.Screen(section, 0, screens.Place(child=child_id)).url(incident_id)
     )
 
 
-def _place(child: int | None, repeat: str | None, item: int | None) -> screens.Place:
-    if (child is not None and child < 0) or (item is not None and item < 0):
+def _place(child: str | None, repeat: str | None, item: str | None) -> screens.Place:
+    if (child is not None and not items.is_id(child)) or (
+        item is not None and not items.is_id(item)
+    ):
         raise NotFound()
     return screens.Place(child=child, repeat=repeat, item=item)
 
@@ -149,7 +163,7 @@ def item_page(
     officer: Officer,
     incident_id: uuid.UUID,
     repeat: str,
-    item: int,
+    item: str,
 ) -> Response:
     return show(request, session, officer, incident_id, repeat=repeat, item=item)
 
@@ -163,7 +177,7 @@ def save_item_page(
     is_htmx: IsHtmx,
     incident_id: uuid.UUID,
     repeat: str,
-    item: int,
+    item: str,
 ) -> Response:
     return save(request, session, officer, incident_id, form, is_htmx, repeat=repeat, item=item)
 
@@ -174,9 +188,9 @@ def child_item_page(
     session: SessionDep,
     officer: Officer,
     incident_id: uuid.UUID,
-    child: int,
+    child: str,
     repeat: str,
-    item: int,
+    item: str,
 ) -> Response:
     where = {"child": child, "repeat": repeat, "item": item}
     return show(request, session, officer, incident_id, **where)
@@ -190,9 +204,9 @@ def save_child_item_page(
     form: PostedForm,
     is_htmx: IsHtmx,
     incident_id: uuid.UUID,
-    child: int,
+    child: str,
     repeat: str,
-    item: int,
+    item: str,
 ) -> Response:
     where = {"child": child, "repeat": repeat, "item": item}
     return save(request, session, officer, incident_id, form, is_htmx, **where)
@@ -200,14 +214,14 @@ def save_child_item_page(
 
 @router.get("/incidents/{incident_id}/c/{child}/remove")
 def confirm_remove_child(
-    request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID, child: int
+    request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID, child: str
 ) -> Response:
     return _confirm(request, session, officer, incident_id, _place(child, None, None))
 
 
 @router.post("/incidents/{incident_id}/c/{child}/remove")
 def remove_child(
-    request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID, child: int
+    request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID, child: str
 ) -> Response:
     return _remove(request, session, officer, incident_id, _place(child, None, None))
 
@@ -219,7 +233,7 @@ def confirm_remove_item(
     officer: Officer,
     incident_id: uuid.UUID,
     repeat: str,
-    item: int,
+    item: str,
 ) -> Response:
     return _confirm(request, session, officer, incident_id, _place(None, repeat, item))
 
@@ -231,7 +245,7 @@ def remove_item(
     officer: Officer,
     incident_id: uuid.UUID,
     repeat: str,
-    item: int,
+    item: str,
 ) -> Response:
     return _remove(request, session, officer, incident_id, _place(None, repeat, item))
 
@@ -242,9 +256,9 @@ def confirm_remove_child_item(
     session: SessionDep,
     officer: Officer,
     incident_id: uuid.UUID,
-    child: int,
+    child: str,
     repeat: str,
-    item: int,
+    item: str,
 ) -> Response:
     return _confirm(request, session, officer, incident_id, _place(child, repeat, item))
 
@@ -255,9 +269,9 @@ def remove_child_item(
     session: SessionDep,
     officer: Officer,
     incident_id: uuid.UUID,
-    child: int,
+    child: str,
     repeat: str,
-    item: int,
+    item: str,
 ) -> Response:
     return _remove(request, session, officer, incident_id, _place(child, repeat, item))
 

@@ -31,8 +31,11 @@ def next_url(
 ) -> str:
     place = screen.place
     if place.repeat is not None:  # back to the page that lists the items
-        parent = screens.screen_for_path(
-            ps, screens.Place(child=place.child).prefix() + place.repeat
+        owner = screens.Place(child=place.child)
+        parent = (
+            screens.screen_for_path(ps, owner.prefix(answers) + place.repeat, answers)
+            if place.child is None or owner.get(answers) is not None
+            else None
         )
         return parent.url(incident_id) if parent else incident_url(incident_id)
     if screen.section.id == "child":
@@ -59,7 +62,7 @@ def resume_url(
     for path in missing:
         if path == screens.CHILDREN:
             return incident_url(incident_id, "/children")
-        screen = screens.screen_for_path(ps, path)
+        screen = screens.screen_for_path(ps, path, answers)
         if screen is not None:
             return screen.url(incident_id)
     if not answers:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final, Self
+from typing import Any, Final, Self
 
 from pydantic import Field, PositiveInt, PrivateAttr, ValidationError, model_validator
 
@@ -140,6 +140,23 @@ class PromptSet(PromptSetModel):
         """Top-level list keys (``children``) and the sections answered in each item."""
         return self._index.repeats
 
+    def max_items(self, key: str) -> int:
+        """The most items the list ``key`` (``children``, a repeat prompt's id) may hold."""
+        own = (
+            next((s.max_items for s in self.repeat_sections[key] if s.max_items), None)
+            if key in self.repeat_sections
+            else self.prompt(key).max_items
+        )
+        limits = list_limits()
+        return own or int(limits["max_items"].get(key, limits["default_max_items"]))
+
+    def too_many_items(self, key: str, label: str) -> str:
+        """The message for a list longer than its cap."""
+        template = (
+            self.messages.get("too_many_items") or list_limits()["messages"]["too_many_items"]
+        )
+        return str(template).format(max_items=self.max_items(key), label=label)
+
     def message(self, kind: str, prompt: Prompt | None = None, **fields: object) -> str:
         """An error message: the prompt's own wording for ``kind`` if it has one, else the set's."""
         template = (prompt.messages.get(kind) if prompt else None) or self.messages[kind]
@@ -162,6 +179,12 @@ def load_prompt_set(path: Path) -> PromptSet:
 
 def version_path(version: int) -> Path:
     return PROMPTS_DIR / f"{PROMPT_SET_ID}_v{version}.yaml"
+
+
+@functools.cache
+def list_limits() -> dict[str, Any]:
+    """The caps on list lengths (``prompts/limits.yaml``)."""
+    return read_mapping(PROMPTS_DIR / "limits.yaml")
 
 
 @functools.cache

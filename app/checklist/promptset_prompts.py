@@ -140,6 +140,7 @@ class Prompt(PromptSetModel):
     sensitive: StrictBool = False
     item_label: Text | None = None
     min_items: NonNegativeInt = 0
+    max_items: PositiveInt | None = None
     prompts: list[Prompt] = Field(default_factory=list)
     messages: dict[str, Text] = Field(default_factory=dict)
 
@@ -181,8 +182,8 @@ def _type_problems(p: Prompt) -> Iterator[str]:
             yield "a repeat prompt needs prompts and an item_label"
         if p.required_unless is not None:
             yield "a repeat prompt cannot have required_unless"
-    elif p.prompts or p.item_label is not None or p.min_items:
-        yield "only repeat prompts have prompts, item_label and min_items"
+    elif p.prompts or p.item_label is not None or p.min_items or p.max_items:
+        yield "only repeat prompts have prompts, item_label, min_items and max_items"
 
 
 class Section(PromptSetModel):
@@ -192,11 +193,14 @@ class Section(PromptSetModel):
     repeat: Name | None = None
     item_label: Text | None = None
     min_items: NonNegativeInt = 0
+    max_items: PositiveInt | None = None
     when: When | None = None
     prompts: list[Prompt] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _repeat_fields(self) -> Self:
-        if self.repeat is None and (self.item_label is not None or self.min_items):
-            raise ValueError("only a section with repeat has item_label and min_items")
+        if self.repeat is None and (
+            self.item_label is not None or self.min_items or self.max_items
+        ):
+            raise ValueError("only a section with repeat has item_label, min_items and max_items")
         return self

@@ -15,7 +15,7 @@ from app.accounts.models import Role
 from app.accounts.service import Principal
 from app.checklist import forms, navigation, screen_service, screens, service, view
 from app.checklist.models import Incident, IncidentStatus
-from app.checklist.promptset import PromptSet
+from app.checklist.promptset import PromptSet, PromptType
 from app.db import SessionDep
 from app.errors import DomainError, NotFound
 from app.htmx import IsHtmx, redirect
@@ -161,11 +161,8 @@ def _page(
         if p.id in errors
     ]
     for path, message in (result.elsewhere if result else {}).items():
-        target = screens.screen_for_path(ps, path)
+        target = screens.screen_for_path(ps, path, incident.answers)
         summary.append({"text": message, "href": target.url(incident.id) if target else "#"})
-    child = None
-    if screen.place.child is not None:
-        child = screens.Place(child=screen.place.child).get(incident.answers)
     return render(
         request,
         "checklist/screen.html",
@@ -180,8 +177,40 @@ def _page(
         raw=result.raw if result else forms.raw_for(prompts, scope),
         summary=summary,
         saved=result.saved if result else True,
-        child=child,
+        place=view.place_view(ps, screen.place, incident.answers),
+        base=screen_service.fingerprint(ps, screen, incident.answers),
         locked=incident.status != IncidentStatus.DRAFT,
+    )
+
+
+def _conflict(
+    request: Request,
+    officer: Principal,
+    incident: Incident,
+    ps: PromptSet,
+    screen: screens.Screen,
+    form: FormData,
+    conflict: screen_service.Conflict,
+) -> Response:
+    """The screen was changed (or its child or item removed) on another tab or device: what the
+    officer typed beside what is stored now; they choose. Nothing typed is lost (409)."""
+    prompts = [p for p in screen.prompts(ps) if p.type is not PromptType.REPEAT]
+    typed = forms.parse(ps, prompts, form).values
+    return render(
+        request,
+        "checklist/conflict.html",
+        principal=officer,
+        status_code=409,
+        incident=incident,
+        ps=ps,
+        screen=screen,
+        action=screen.url(incident.id),
+        conflict=conflict,
+        rows=view.conflict_rows(ps, prompts, typed, conflict.stored),
+        resend=forms.resend(form),
+        revision=incident.revision,
+        base=screen_service.fingerprint(ps, screen, incident.answers),
+        place=view.place_view(ps, screen.place, incident.answers),
     )
 
 
@@ -209,7 +238,12 @@ def save(
     autosave = bool(form.get("autosave")) and is_htmx
     try:
         result = screen_service.save_screen(
-            session=session, officer=officer, incident_id=incident_id, screen=screen, form=form
+            session=session,
+            officer=officer,
+            incident_id=incident_id,
+            screen=screen,
+            form=form,
+            restore=form.get("resolve") == "mine",
         )
     except service.IncidentLocked:
         return locked(request, session, officer, incident_id, fragment=autosave)
@@ -220,8 +254,12 @@ def save(
             principal=officer,
             result=result,
             saved_at=uk_time(result.incident.updated_at, "%H:%M"),
+            revision=result.incident.revision,
+            base=screen_service.fingerprint(ps, screen, result.incident.answers),
             vary_htmx=True,
         )
+    if result.conflict is not None:
+        return _conflict(request, officer, result.incident, ps, screen, form, result.conflict)
     if not result.ok:
         return _page(request, officer, result.incident, ps, screen, result)
     action = form.get("action")
@@ -229,17 +267,21 @@ def save(
         repeat = action.removeprefix("add:")
         if any(p.id == repeat for p in screen.prompts(ps)):
             place = screens.Place(child=screen.place.child)
-            index = screen_service.add_item(
-                session=session,
-                officer=officer,
-                incident_id=incident_id,
-                place=place,
-                repeat=repeat,
-            )
-            if index is None:  # the list is not asked for yet: say which answer opens it
+            try:
+                item_id = screen_service.add_item(
+                    session=session,
+                    officer=officer,
+                    incident_id=incident_id,
+                    place=place,
+                    repeat=repeat,
+                )
+            except screen_service.ListFull:
+                full = screen_service.list_full(ps, result, repeat)
+                return _page(request, officer, result.incident, ps, screen, full)
+            if item_id is None:  # the list is not asked for yet: say which answer opens it
                 refused = screen_service.add_refused(ps, result, repeat)
                 return _page(request, officer, result.incident, ps, screen, refused)
-            item = screens.Place(screen.place.child, repeat, index)
+            item = screens.Place(screen.place.child, repeat, item_id)
             return redirect(
                 request, screens.Screen(ps.section_of(repeat), 0, item).url(incident_id)
             )
@@ -279,7 +321,7 @@ def child_page(
     session: SessionDep,
     officer: Officer,
     incident_id: uuid.UUID,
-    child: int,
+    child: str,
     section_id: str,
     page: int,
 ) -> Response:
@@ -295,7 +337,7 @@ def save_child_page(
     form: PostedForm,
     is_htmx: IsHtmx,
     incident_id: uuid.UUID,
-    child: int,
+    child: str,
     section_id: str,
     page: int,
 ) -> Response:

@@ -14,15 +14,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from app.checklist.answers import prune_hidden
 from app.checklist.models import Incident, IncidentStatus
 from app.checklist.promptset import PromptSet
 from app.checklist.risk import Grade
-from app.checklist.service import Status
+from app.checklist.service import Status, hidden_answers
 from app.referrals.models import ReferralStatus
 
 _EXAMPLE_ID = "6b1f2a4e-5c3d-4e8f-9a7b-1c2d3e4f5a6b"
 _EXAMPLE_CLIENT_UUID = "3f2b6c1e-8d4a-4f0e-9b7a-2c5d1e6f7a80"
+_EXAMPLE_CHILD_ID = "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
 _EXAMPLE_CHILD: dict[str, Any] = {
+    "id": _EXAMPLE_CHILD_ID,
     "child.name": "Amy Smith",
     "child.dob": "2019-03-27",
     "child.sex": "female",
@@ -68,7 +71,13 @@ class IncidentCreate(_Request):
 
 class AnswersUpdate(_Request):
     """Answers keyed by prompt id, merged into what is saved: each top-level key sent replaces
-    the saved one (send the whole ``children`` list to change one child)."""
+    the saved one, and null clears it. A list (``children``, ``household.adults``, and
+    ``observed.injuries`` inside a child) replaces the stored list, matched by ``id``: an item
+    with a known ``id`` keeps its stored answers for prompts it does not carry (send null to
+    clear one), an item without ``id`` is new (the response gives its ``id``), an item with an
+    ``id`` the server has not seen is new with that ``id``, and a stored item left out is
+    removed. Send ``If-Match: "<revision>"`` so that a change made meanwhile is never
+    overwritten."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -123,7 +132,11 @@ class IncidentOut(BaseModel):
                     "status": "draft",
                     "prompt_set_version": 1,
                     "revision": 3,
-                    "answers": {"incident.log_ref": "INC-2026-0310-123", "children": []},
+                    "answers": {
+                        "incident.log_ref": "INC-2026-0310-123",
+                        "children": [{"id": _EXAMPLE_CHILD_ID, "child.name": "Amy Smith"}],
+                    },
+                    "hidden_answers": {},
                     "suggested_grade": "high",
                     "reasons": [
                         {
@@ -146,8 +159,11 @@ class IncidentOut(BaseModel):
     client_uuid: uuid.UUID
     status: IncidentStatus
     prompt_set_version: int
-    revision: int
-    answers: dict[str, Any]
+    revision: int  # also the ETag; send it back as If-Match so no change is made from an old copy
+    answers: dict[str, Any]  # the answers whose prompts show; each list item has its "id"
+    # Answers kept in the draft whose prompts a later answer hides, by path: not shown,
+    # validated or counted; back as they were when the prompt shows again; dropped at submission.
+    hidden_answers: dict[str, Any]
     suggested_grade: Grade
     reasons: list[ReasonOut]
     missing: list[str]  # paths still required before submission
@@ -157,10 +173,18 @@ class IncidentOut(BaseModel):
 
 
 class AnswersSaved(IncidentOut):
-    """The incident after a save; ``ignored`` lists the answers dropped because their show
-    condition does not hold (or the prompt is unknown)."""
+    """The incident after a save; ``unknown`` lists the keys sent that are not prompts of the
+    incident's prompt set (at that place): they were not stored."""
 
-    ignored: list[str]
+    unknown: list[str]
+
+
+class Stale(BaseModel):
+    """``If-Match`` named an older revision: nothing was changed. ``current`` is the incident as
+    stored now, to compare with and send again from."""
+
+    error: Literal["stale_revision"] = "stale_revision"
+    current: IncidentOut
 
 
 class SubmitResult(BaseModel):
@@ -243,6 +267,7 @@ def incident_fields(
     incident: Incident, ps: PromptSet, state: Status, reference: str | None
 ) -> dict[str, Any]:
     """The fields of ``IncidentOut`` for an incident and its status under its prompt set."""
+    shown, _ = prune_hidden(ps, incident.answers)
     reasons = [
         ReasonOut(
             code=r.code, grade=r.grade, child=r.child, text=ps.risk_reasons.get(r.code, r.code)
@@ -255,7 +280,8 @@ def incident_fields(
         "status": incident.status,
         "prompt_set_version": incident.prompt_set_version,
         "revision": incident.revision,
-        "answers": incident.answers,
+        "answers": shown,
+        "hidden_answers": hidden_answers(ps, incident.answers, shown),
         "suggested_grade": state.assessment.grade,
         "reasons": reasons,
         "missing": state.missing,

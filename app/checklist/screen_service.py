@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,9 +14,46 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from app.accounts.service import Principal
-from app.checklist import forms, screens, service
+from app.checklist import answers as engine
+from app.checklist import forms, items, screens, service
 from app.checklist.models import Incident, IncidentStatus
 from app.checklist.promptset import PromptSet, PromptType, checks_of
+from app.errors import DomainError
+
+
+@dataclass(frozen=True)
+class Base:
+    """What a form was drawn from: the incident's revision and the fingerprint of the answers
+    on its screen. Posted back with the form (missing for a client that sends neither)."""
+
+    revision: int | None = None
+    fingerprint: str | None = None
+
+    @classmethod
+    def from_form(cls, form: FormData) -> Base:
+        revision, fingerprint = form.get("revision"), form.get("base")
+        return cls(
+            revision=int(revision) if isinstance(revision, str) and revision.isdigit() else None,
+            fingerprint=fingerprint if isinstance(fingerprint, str) and fingerprint else None,
+        )
+
+
+def fingerprint(ps: PromptSet, screen: screens.Screen, answers: Mapping[str, Any]) -> str:
+    """A short digest of the stored answers on ``screen``: it changes when another tab or
+    device changes one of them, and not when they change answers on other screens."""
+    scope = screen.place.get(answers) if screen.place != screens.Place() else answers
+    values = {p.id: (scope or {}).get(p.id) for p in screen.prompts(ps)}
+    text = json.dumps([scope is not None, values], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """The screen changed (or its child or item was removed) on another tab or device since
+    the form was drawn: nothing was saved, and the officer chooses."""
+
+    removed: bool  # the child or item is no longer there
+    stored: dict[str, Any]  # the answers on this screen as they are stored now
 
 
 @dataclass
@@ -23,10 +63,11 @@ class ScreenResult:
     errors: dict[str, str]  # prompt id on this screen -> message
     elsewhere: dict[str, str] = field(default_factory=dict)  # path elsewhere -> message
     saved: bool = True  # the valid answers were saved (False: an answer elsewhere stopped it)
+    conflict: Conflict | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not self.elsewhere
+        return not self.errors and not self.elsewhere and self.conflict is None
 
 
 def save_screen(
@@ -36,29 +77,53 @@ def save_screen(
     incident_id: uuid.UUID,
     screen: screens.Screen,
     form: FormData,
+    restore: bool = False,
 ) -> ScreenResult:
     """Save every valid answer on the screen; report the invalid ones, which keep what was typed
-    (nothing typed is lost, and nothing invalid is stored)."""
-    incident = service.get_own(session=session, officer=officer, incident_id=incident_id)
+    (nothing typed is lost, and nothing invalid is stored). The incident is locked from the first
+    read. A form drawn before another tab or device changed this screen saves nothing and
+    reports the conflict; ``restore`` (the officer chose to keep what they typed for a child or
+    item removed elsewhere) makes the child or item again under its id."""
+    incident = service.get_own(
+        session=session, officer=officer, incident_id=incident_id, for_update=True
+    )
     if incident.status != IncidentStatus.DRAFT:
         raise service.IncidentLocked()
     ps = service.prompt_set_of(incident)
-    if screen.place.get(incident.answers) is None and screen.place != screens.Place():
-        raise service.IncidentNotFound()
     prompts = screen.prompts(ps)
     parsed = forms.parse(ps, prompts, form)
+    answers = incident.answers
+    base = Base.from_form(form)
+    here = screen.place.get(answers) if screen.place != screens.Place() else answers
+    if here is None and restore:
+        answers = screen.place.restore(answers)
+    elif here is None or (
+        base.revision not in (None, incident.revision)
+        and base.fingerprint not in (None, fingerprint(ps, screen, answers))
+    ):
+        session.rollback()
+        stored = {p.id: here[p.id] for p in prompts if here and p.id in here}
+        conflict = Conflict(removed=here is None, stored=stored)
+        return ScreenResult(incident, parsed.raw, {}, saved=False, conflict=conflict)
     errors = dict(parsed.errors)
     values = {k: v for k, v in parsed.values.items() if k not in errors}
-    paths = {screen.path(p.id): p.id for p in prompts if p.type is not PromptType.REPEAT}
-    check = service.preview(ps, incident.answers, screen.place.put(incident.answers, values))
+    paths = {screen.path(p.id, answers): p.id for p in prompts if p.type is not PromptType.REPEAT}
+    check = service.preview(ps, incident.answers, screen.place.put(answers, values))
     for path, message in check.errors.items():
         if path in paths:
             errors[paths[path]] = message
             values.pop(paths[path], None)
-    updates = screen.place.put(incident.answers, values)
-    incident, result = service.save(
-        session=session, officer=officer, incident_id=incident_id, updates=updates
-    )
+    result = service.preview(ps, incident.answers, screen.place.put(answers, values))
+    if result.errors:
+        session.rollback()
+    else:
+        service.store(
+            session=session,
+            officer=officer,
+            incident=incident,
+            result=result,
+            prompts=sorted(values),
+        )
     elsewhere = {k: v for k, v in result.errors.items() if k not in paths}
     return ScreenResult(
         incident=incident,
@@ -67,6 +132,14 @@ def save_screen(
         elsewhere=elsewhere,
         saved=not result.errors,
     )
+
+
+def list_full(ps: PromptSet, result: ScreenResult, repeat: str) -> ScreenResult:
+    """``result`` with an error on the list ``repeat``: it holds as many items as it may."""
+    p = ps.prompt(repeat) if repeat != screens.CHILDREN else None
+    label = p.label if p else ps.section("child").title
+    errors = {**result.errors, repeat: ps.too_many_items(repeat, label)}
+    return dataclasses.replace(result, errors=errors)
 
 
 def add_refused(ps: PromptSet, result: ScreenResult, repeat: str) -> ScreenResult:
@@ -78,6 +151,22 @@ def add_refused(ps: PromptSet, result: ScreenResult, repeat: str) -> ScreenResul
     return dataclasses.replace(result, errors=errors)
 
 
+class ListFull(DomainError):
+    """The list already holds as many items as the prompt set allows."""
+
+    status_code = 422
+    code = "list_full"
+
+
+def _list_shows(
+    ps: PromptSet, place: screens.Place, repeat: str, answers: Mapping[str, Any]
+) -> bool:
+    if repeat == screens.CHILDREN:
+        return engine.is_visible(ps.section("child").when, None, answers)
+    when = ps.prompt(repeat).when
+    return engine.is_visible(when, place.item_scope(answers), answers)
+
+
 def add_item(
     *,
     session: Session,
@@ -85,30 +174,37 @@ def add_item(
     incident_id: uuid.UUID,
     place: screens.Place,
     repeat: str,
-) -> int | None:
-    """Add an empty item to a list (children, or a repeat at ``place``); returns its index, or
-    None when the list is not asked for (its condition does not hold), so nothing was added."""
-    incident = service.get_own(session=session, officer=officer, incident_id=incident_id)
+) -> str | None:
+    """Add an empty item, with a new id, to a list (children, or a repeat at ``place``);
+    returns its id, or None when the list is not asked for (its condition does not hold), so
+    nothing was added. Raises ``ListFull`` at the prompt set's cap."""
+    incident = service.get_own(
+        session=session, officer=officer, incident_id=incident_id, for_update=True
+    )
     if incident.status != IncidentStatus.DRAFT:
         raise service.IncidentLocked()
+    ps = service.prompt_set_of(incident)
     scope = place.get(incident.answers) if place != screens.Place() else incident.answers
     if scope is None:
         raise service.IncidentNotFound()
-    items = [*list(scope.get(repeat) or []), {}]
+    if not _list_shows(ps, place, repeat, incident.answers):
+        session.rollback()
+        return None
+    current = list(scope.get(repeat) or [])
+    if len(current) >= ps.max_items(repeat):
+        session.rollback()
+        raise ListFull()
+    item_id = items.new_id()
+    added = [*current, {items.ITEM_ID: item_id}]
     if repeat == screens.CHILDREN:
-        updates: dict[str, Any] = {screens.CHILDREN: items}
+        updates: dict[str, Any] = {screens.CHILDREN: added}
     else:
-        updates = place.put(incident.answers, {repeat: items})
-    incident, _ = service.save(
-        session=session, officer=officer, incident_id=incident_id, updates=updates
+        updates = place.put(incident.answers, {repeat: added})
+    result = service.preview(ps, incident.answers, updates)
+    service.store(
+        session=session, officer=officer, incident=incident, result=result, prompts=[repeat]
     )
-    index = len(items) - 1
-    item = screens.Place(place.child, repeat, index) if repeat != screens.CHILDREN else None
-    if item is not None and item.get(incident.answers) is None:
-        return None
-    if item is None and len(incident.answers.get(screens.CHILDREN) or []) <= index:
-        return None
-    return index
+    return item_id
 
 
 def remove_item(
@@ -118,21 +214,32 @@ def remove_item(
     incident_id: uuid.UUID,
     place: screens.Place,
 ) -> None:
-    """Remove the item at ``place`` (a child, or one item of a repeat)."""
-    incident = service.get_own(session=session, officer=officer, incident_id=incident_id)
+    """Remove the item at ``place`` (a child, or one item of a repeat), found by its id."""
+    incident = service.get_own(
+        session=session, officer=officer, incident_id=incident_id, for_update=True
+    )
     if incident.status != IncidentStatus.DRAFT:
         raise service.IncidentLocked()
     if place.get(incident.answers) is None:
-        return  # already gone: a repeated request
-    if place.repeat is None and place.child is not None:
-        children = list(incident.answers.get(screens.CHILDREN) or [])
-        del children[place.child]
-        updates: dict[str, Any] = {screens.CHILDREN: children}
+        session.rollback()
+        return  # already gone: a repeated request, or removed on another device
+    if place.repeat is None:
+        key, parent = screens.CHILDREN, screens.Place()
+        scope: Mapping[str, Any] = incident.answers
+        gone = place.child
     else:
-        parent = screens.Place(child=place.child)
-        scope = parent.get(incident.answers) if place.child is not None else incident.answers
-        assert scope is not None and place.repeat is not None and place.item is not None
-        items = list(scope.get(place.repeat) or [])
-        del items[place.item]
-        updates = parent.put(incident.answers, {place.repeat: items or None})
-    service.save(session=session, officer=officer, incident_id=incident_id, updates=updates)
+        key, parent = place.repeat, screens.Place(child=place.child)
+        found = parent.get(incident.answers) if place.child is not None else incident.answers
+        assert found is not None
+        scope, gone = found, place.item
+    kept = [
+        i
+        for i in scope.get(key) or []
+        if not (isinstance(i, Mapping) and i.get(items.ITEM_ID) == gone)
+    ]
+    if parent == screens.Place():
+        updates: dict[str, Any] = {key: kept if key == screens.CHILDREN else kept or None}
+    else:
+        updates = parent.put(incident.answers, {key: kept or None})
+    result = service.preview(service.prompt_set_of(incident), incident.answers, updates)
+    service.store(session=session, officer=officer, incident=incident, result=result, prompts=[key])

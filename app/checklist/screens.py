@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.checklist import answers as engine
+from app.checklist import items
 from app.checklist.promptset import Prompt, PromptSet, PromptType, Section, checks_of
 
 CHILDREN = "children"
@@ -56,33 +57,46 @@ def pages_of(prompts: list[Prompt]) -> list[list[Prompt]]:
 
 @dataclass(frozen=True)
 class Place:
-    """Where a screen's answers live: the top level, a child, or an item of a repeat."""
+    """Where a screen's answers live: the top level, a child, or an item of a repeat. Children
+    and items are named by their ``id`` (kept for life), never by their position."""
 
-    child: int | None = None
+    child: str | None = None  # a child's id
     repeat: str | None = None  # a repeat prompt id (household.adults, observed.injuries)
-    item: int | None = None
+    item: str | None = None  # the item's id
 
-    def prefix(self) -> str:
-        """The path prefix of answers here: ``children[0].`` or ``household.adults[1].``."""
-        out = f"{CHILDREN}[{self.child}]." if self.child is not None else ""
+    def _child_scope(self, answers: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]] | None:
+        if self.child is None:
+            return "", answers
+        children = answers.get(CHILDREN)
+        index = items.index_of(children, self.child)
+        if index is None:
+            return None
+        return f"{CHILDREN}[{index}].", children[index]  # type: ignore[index]
+
+    def _locate(self, answers: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        found = self._child_scope(answers)
+        if found is None:
+            return None
+        prefix, scope = found
         if self.repeat is not None:
-            out += f"{self.repeat}[{self.item}]."
-        return out
+            values = scope.get(self.repeat)
+            index = items.index_of(values, self.item or "")
+            if index is None:
+                return None
+            prefix, scope = f"{prefix}{self.repeat}[{index}].", values[index]  # type: ignore[index]
+        return (prefix, scope) if isinstance(scope, dict) else None
+
+    def prefix(self, answers: Mapping[str, Any]) -> str:
+        """The path prefix of answers here (``children[0].``), for these answers."""
+        found = self._locate(answers)
+        if found is None:
+            raise LookupError("no such child or item")
+        return found[0]
 
     def get(self, answers: Mapping[str, Any]) -> dict[str, Any] | None:
         """The dict holding this place's answers, or None when it does not exist."""
-        scope: Any = answers
-        if self.child is not None:
-            children = scope.get(CHILDREN)
-            if not isinstance(children, list) or not 0 <= self.child < len(children):
-                return None
-            scope = children[self.child]
-        if self.repeat is not None:
-            items = scope.get(self.repeat) if isinstance(scope, Mapping) else None
-            if not isinstance(items, list) or not 0 <= (self.item or 0) < len(items):
-                return None
-            scope = items[self.item or 0]
-        return scope if isinstance(scope, dict) else None
+        found = self._locate(answers)
+        return found[1] if found else None
 
     def item_scope(self, answers: Mapping[str, Any]) -> Mapping[str, Any] | None:
         """The innermost repeat item for condition look-ups (None at the top level)."""
@@ -97,10 +111,10 @@ class Place:
         if scope is None:
             raise LookupError("no such child")
         if self.repeat is not None:
-            items = scope.get(self.repeat)
-            if not isinstance(items, list) or not 0 <= (self.item or 0) < len(items):
+            found = Place(self.child, self.repeat, self.item).get(new)
+            if found is None:
                 raise LookupError("no such item")
-            scope = items[self.item or 0]
+            scope = found
         for key, value in values.items():
             if value is None:
                 scope.pop(key, None)
@@ -108,6 +122,25 @@ class Place:
                 scope[key] = value
         top = CHILDREN if self.child is not None else self.repeat
         return {top: new[top]} if top is not None else {k: new.get(k) for k in values}
+
+    def url_base(self) -> str:
+        """What follows ``/incidents/<id>`` in the URLs of this place's pages."""
+        return f"/c/{self.child}" if self.child is not None else ""
+
+    def restore(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """The answers with this place made again (empty, under the same ids) where it was
+        removed on another screen: what the officer typed for it is then saved there."""
+        new = copy.deepcopy(dict(answers))
+        if self.child is not None and Place(self.child).get(new) is None:
+            new.setdefault(CHILDREN, [])
+            new[CHILDREN].append({items.ITEM_ID: self.child})
+        if self.repeat is not None and self.get(new) is None:
+            scope = Place(self.child).get(new) if self.child is not None else new
+            assert scope is not None
+            if not isinstance(scope.get(self.repeat), list):
+                scope[self.repeat] = []
+            scope[self.repeat].append({items.ITEM_ID: self.item})
+        return new
 
 
 @dataclass(frozen=True)
@@ -121,8 +154,8 @@ class Screen:
             return list(ps.prompt(self.place.repeat).prompts)
         return pages_of(self.section.prompts)[self.page]
 
-    def path(self, prompt_id: str) -> str:
-        return self.place.prefix() + prompt_id
+    def path(self, prompt_id: str, answers: Mapping[str, Any]) -> str:
+        return self.place.prefix(answers) + prompt_id
 
     @property
     def step(self) -> int:
@@ -133,10 +166,8 @@ class Screen:
         )
 
     def url(self, incident_id: object) -> str:
-        base = f"/incidents/{incident_id}"
+        base = f"/incidents/{incident_id}{self.place.url_base()}"
         p = self.place
-        if p.child is not None:
-            base += f"/c/{p.child}"
         if p.repeat is not None:
             return f"{base}/r/{p.repeat}/{p.item}"
         return f"{base}/s/{self.section.id}/{self.page + 1}"
@@ -150,13 +181,15 @@ def screen_at(
     ps: PromptSet,
     section_id: str | None = None,
     page: int = 1,
-    child: int | None = None,
+    child: str | None = None,
     repeat: str | None = None,
-    item: int | None = None,
+    item: str | None = None,
 ) -> Screen | None:
     """The screen a URL names (``page`` counts from 1), or None when there is no such screen.
     Whether the child or item exists in the answers is checked where they are read."""
-    if (child is not None and child < 0) or (item is not None and item < 0):
+    if (child is not None and not items.is_id(child)) or (
+        item is not None and not items.is_id(item)
+    ):
         return None
     if repeat is not None:
         if item is None or repeat not in ps.all_prompt_ids() or ps.prompt(repeat).type != "repeat":
@@ -189,9 +222,12 @@ def screen_shows(ps: PromptSet, screen: Screen, answers: Mapping[str, Any]) -> b
     return False
 
 
-def children_count(answers: Mapping[str, Any]) -> int:
+def child_ids(answers: Mapping[str, Any]) -> list[str]:
+    """The children's ids, in the order they were added."""
     children = answers.get(CHILDREN)
-    return len(children) if isinstance(children, list) else 0
+    if not isinstance(children, list):
+        return []
+    return [c[items.ITEM_ID] for c in children if isinstance(c, Mapping) and items.ITEM_ID in c]
 
 
 def flow(ps: PromptSet, answers: Mapping[str, Any]) -> list[Screen]:
@@ -209,9 +245,9 @@ def flow(ps: PromptSet, answers: Mapping[str, Any]) -> list[Screen]:
     for section in shown:
         if section.repeat == CHILDREN:
             if per_child and section is per_child[0]:  # the children list stands for "child"
-                for i in range(children_count(answers)):
+                for child_id in child_ids(answers):
                     for s in per_child:
-                        screens += _screens_of(ps, s, Place(child=i), answers)
+                        screens += _screens_of(ps, s, Place(child=child_id), answers)
             continue
         screens += _screens_of(ps, section, Place(), answers)
     return screens
@@ -229,19 +265,32 @@ _PATH = re.compile(
 )
 
 
-def screen_for_path(ps: PromptSet, path: str) -> Screen | None:
-    """The screen where the answer at ``path`` is given (for "Change" and "missing" links)."""
+def _id_at(items_: object, index: str | None) -> str | None:
+    if index is None or not isinstance(items_, list) or int(index) >= len(items_):
+        return None
+    item = items_[int(index)]
+    return item.get(items.ITEM_ID) if isinstance(item, Mapping) else None
+
+
+def screen_for_path(ps: PromptSet, path: str, answers: Mapping[str, Any]) -> Screen | None:
+    """The screen where the answer at ``path`` is given (for "Change" and "missing" links);
+    ``path`` names children and items by position in ``answers``."""
     match = _PATH.match(path)
     if match is None:
         return None
     pid = match["pid"]
-    child = int(match["child"]) if match["child"] is not None else None
     if pid == CHILDREN or pid not in ps.all_prompt_ids():
+        return None
+    child = _id_at(answers.get(CHILDREN), match["child"])
+    if match["child"] is not None and child is None:
         return None
     if match["repeat"] is not None:
         repeat = match["repeat"]
-        place = Place(child=child, repeat=repeat, item=int(match["item"]))
-        return Screen(ps.section_of(repeat), 0, place)
+        scope = Place(child).get(answers) if child is not None else answers
+        item = _id_at(scope.get(repeat) if scope else None, match["item"])
+        if item is None:
+            return None
+        return Screen(ps.section_of(repeat), 0, Place(child=child, repeat=repeat, item=item))
     section = ps.section_of(pid)
     if section.id in CHECK_SECTIONS:
         return check_screen(ps)

@@ -1,8 +1,9 @@
 """The officer's incidents: start, answer (autosave), close at the gate, and what is missing.
 
-Every save merges into the stored answers, drops answers whose show condition no longer holds,
-and is refused (or, for forms, trimmed) when a value is invalid. One commit per action, with
-its audit entry.
+Every save merges into the stored answers (lists matched by item id) and is refused (or, for
+forms, trimmed) when a value is invalid. A draft keeps answers whose prompt a later answer hides;
+they are dropped only when the referral is frozen at submission. One commit per action, with its
+audit entry; every write locks the incident row at its first read.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlmodel import Session, col, select
 from app.accounts.service import Principal
 from app.audit import service as audit
 from app.checklist import answers as engine
-from app.checklist import promptset, risk
+from app.checklist import items, promptset, risk
 from app.checklist.models import Incident, IncidentStatus
 from app.errors import DomainError, InvalidTransition, NotFound
 from app.models_base import utcnow
@@ -37,6 +38,17 @@ class IncidentLocked(InvalidTransition):
     """The incident is submitted or closed: its answers can no longer change here."""
 
     code = "incident_locked"
+
+
+class StaleRevision(DomainError):
+    """The change was made from an older copy of the incident than the one stored (412)."""
+
+    status_code = 412
+    code = "stale_revision"
+
+    def __init__(self, incident: Incident) -> None:
+        super().__init__("the incident changed since this copy was read")
+        self.incident = incident
 
 
 class CannotClose(DomainError):
@@ -116,18 +128,29 @@ def list_own(*, session: Session, officer: Principal) -> list[Incident]:
     return list(session.exec(query))
 
 
-def merge(current: Mapping[str, Any], updates: Mapping[str, Any]) -> dict[str, Any]:
-    """Top-level merge: a key sent replaces that key (a repeat is replaced whole); a key sent
-    as null clears that answer."""
-    merged = {**current, **updates}
-    return {k: v for k, v in merged.items() if v is not None}
+_UNSET = object()
 
 
 @dataclass(frozen=True)
 class Preview:
-    answers: dict[str, Any]  # merged and pruned
-    dropped: list[str]  # answers removed because their show condition does not hold
+    answers: dict[str, Any]  # what a save stores: every answer, those hidden for now included
+    shown: dict[str, Any]  # the answers whose prompts show: what is validated and counted
+    unknown: list[str]  # paths of keys that are not prompts here: reported, never stored
     errors: dict[str, str]  # path -> plain-English message
+
+    def hidden(self, ps: promptset.PromptSet) -> dict[str, Any]:
+        return hidden_answers(ps, self.answers, self.shown)
+
+
+def hidden_answers(
+    ps: promptset.PromptSet, answers: Mapping[str, Any], shown: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """``{path: value}`` of answers kept in the draft whose prompt is hidden by a later answer:
+    not shown, validated or counted, and back as they were if the prompt shows again."""
+    if shown is None:
+        shown, _ = engine.prune_hidden(ps, answers)
+    visible = {path for path, _ in items.leaves(ps, shown)}
+    return {path: v for path, v in items.leaves(ps, answers) if path not in visible}
 
 
 def reference_day(answers: Mapping[str, Any]) -> date | None:
@@ -135,12 +158,52 @@ def reference_day(answers: Mapping[str, Any]) -> date | None:
     return when.date() if when else None
 
 
+def _list_label(ps: promptset.PromptSet, path: str) -> str:
+    key = path.rsplit("[", 1)[0].rsplit("].", 1)[-1]
+    if key in ps.repeat_sections:
+        return ps.repeat_sections[key][0].title
+    return ps.prompt(key).label
+
+
 def preview(
     ps: promptset.PromptSet, current: Mapping[str, Any], updates: Mapping[str, Any]
 ) -> Preview:
-    pruned, dropped = engine.prune_hidden(ps, merge(current, updates))
-    errors = engine.validate_values(ps, pruned)
-    return Preview(answers=pruned, dropped=dropped, errors=errors)
+    """``updates`` applied to ``current`` (lists matched by item id), checked. Values that show
+    are checked, and so are values new in this update that are hidden for now; hidden values
+    already stored are not checked again (nothing typed is thrown away in a draft)."""
+    merged, id_problems = items.merge(ps, current, updates)
+    stored, unknown = items.strip_unknown(ps, merged)
+    shown, _ = engine.prune_hidden(ps, stored)
+    errors = engine.validate_values(ps, shown)
+    before = dict(items.leaves(ps, current))
+    for path, message in engine.validate_values(ps, stored).items():
+        if before.get(path, _UNSET) != items.value_at(stored, path):
+            errors.setdefault(path, message)
+    for path in id_problems:
+        errors[path] = ps.message("repeat", None, label=_list_label(ps, path))
+    for path, key, count in items.lists_in(ps, stored):
+        if count > ps.max_items(key):
+            errors[path] = ps.too_many_items(key, _list_label(ps, path + "[0]"))
+    return Preview(answers=stored, shown=shown, unknown=unknown, errors=errors)
+
+
+def check_revision(incident: Incident, if_match: int | None) -> None:
+    """Refuse a change made from an old copy: ``if_match`` is the revision it was made from."""
+    if if_match is not None and if_match != incident.revision:
+        raise StaleRevision(incident)
+
+
+def store(
+    *, session: Session, officer: Principal, incident: Incident, result: Preview, prompts: list[str]
+) -> None:
+    """Store a checked preview of the incident (locked by the caller's read) and commit."""
+    if result.answers != incident.answers:
+        incident.answers = result.answers
+        incident.revision += 1
+        incident.updated_at = utcnow()
+        session.add(incident)
+        _audit(session, officer, "incident.answers_saved", incident, prompts=prompts[:50])
+    session.commit()
 
 
 def save(
@@ -149,28 +212,21 @@ def save(
     officer: Principal,
     incident_id: uuid.UUID,
     updates: Mapping[str, Any],
+    if_match: int | None = None,
 ) -> tuple[Incident, Preview]:
-    """Merge `updates` into the draft. With any invalid value nothing is saved (see `errors`)."""
+    """Merge `updates` into the draft. With any invalid value nothing is saved (see `errors`).
+    The incident is locked from its first read, so two saves at once never lose either."""
     incident = get_own(session=session, officer=officer, incident_id=incident_id, for_update=True)
     if incident.status != IncidentStatus.DRAFT:
         raise IncidentLocked()
+    check_revision(incident, if_match)
     result = preview(prompt_set_of(incident), incident.answers, updates)
     if result.errors:
+        session.rollback()
         return incident, result
-    if result.answers != incident.answers:
-        incident.answers = result.answers
-        incident.revision += 1
-        incident.updated_at = utcnow()
-        session.add(incident)
-        _audit(
-            session,
-            officer,
-            "incident.answers_saved",
-            incident,
-            prompts=sorted(updates)[:50],
-            dropped=result.dropped[:50],
-        )
-        session.commit()
+    store(
+        session=session, officer=officer, incident=incident, result=result, prompts=sorted(updates)
+    )
     return incident, result
 
 
@@ -218,16 +274,23 @@ def submission_extras(answers: Mapping[str, Any], assessment: risk.Assessment) -
     return extras
 
 
-def close_no_child(*, session: Session, officer: Principal, incident_id: uuid.UUID) -> Incident:
-    """Close at the gate: no child present or linked, and no pregnancy; the reason is required."""
-    incident = get_own(session=session, officer=officer, incident_id=incident_id)
+def close_no_child(
+    *, session: Session, officer: Principal, incident_id: uuid.UUID, if_match: int | None = None
+) -> Incident:
+    """Close at the gate: no child present or linked, and no pregnancy; the reason is required.
+    Closing freezes the answers: those hidden by the gate's answers are dropped."""
+    incident = get_own(session=session, officer=officer, incident_id=incident_id, for_update=True)
     if incident.status == IncidentStatus.NO_CHILD:
+        session.rollback()
         return incident  # a retried request
     if incident.status != IncidentStatus.DRAFT:
         raise IncidentLocked()
-    answers = incident.answers
+    check_revision(incident, if_match)
+    answers, _ = engine.prune_hidden(prompt_set_of(incident), incident.answers)
     if not gate_closes(answers) or not engine.has_answer(answers.get("gate.no_child_reason")):
         raise CannotClose()
+    incident.answers = answers
+    incident.revision += 1
     incident.status = IncidentStatus.NO_CHILD
     incident.closed_at = utcnow()
     incident.updated_at = incident.closed_at

@@ -36,7 +36,9 @@ def _rows(
     prefix: str,
     incident_id: object | None,
     key_prefix: str = "",
+    top: Mapping[str, Any] | None = None,
 ) -> list[Row]:
+    top = scope if top is None else top
     rows: list[Row] = []
     for p in prompts:
         value = scope.get(p.id)
@@ -47,9 +49,9 @@ def _rows(
             for j, item in enumerate(value):
                 if isinstance(item, Mapping):
                     label = f"{(p.item_label or '').capitalize()} {j + 1}: "
-                    rows += _rows(ps, p.prompts, item, f"{path}[{j}].", incident_id, label)
+                    rows += _rows(ps, p.prompts, item, f"{path}[{j}].", incident_id, label, top)
             continue
-        screen = screens.screen_for_path(ps, path) if incident_id is not None else None
+        screen = screens.screen_for_path(ps, path, top) if incident_id is not None else None
         rows.append(
             Row(
                 key=key_prefix + p.label,
@@ -82,7 +84,9 @@ def summarise(
                         child_name=name or None,
                     )
                     for s in child_sections:
-                        group.rows += _rows(ps, s.prompts, child, f"children[{i}].", incident_id)
+                        group.rows += _rows(
+                            ps, s.prompts, child, f"children[{i}].", incident_id, top=answers
+                        )
                     groups.append(group)
             continue
         rows = _rows(ps, section.prompts, answers, "", incident_id)
@@ -102,7 +106,8 @@ def label_of(ps: PromptSet, answers: Mapping[str, Any], path: str) -> str:
         return path
     if path.startswith("children["):
         index = int(path[len("children[") : path.index("]")])
-        child = screens.Place(child=index).get(answers) or {}
-        name = child.get("child.name")
+        children = answers.get(screens.CHILDREN)
+        child = children[index] if isinstance(children, list) and index < len(children) else {}
+        name = child.get("child.name") if isinstance(child, Mapping) else None
         return f"Child {index + 1}{f' ({name})' if name else ''}: {label}"
     return label

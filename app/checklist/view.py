@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.checklist import answers as engine
-from app.checklist import forms, screens
+from app.checklist import forms, items, screens
 from app.checklist.promptset import Prompt, PromptSet, PromptType, checks_of
 
 
@@ -94,3 +94,56 @@ def display(p: Prompt, value: Any) -> str:
         local = when.astimezone(forms.UK) if when.tzinfo else when
         return local.strftime("%-d %B %Y, %H:%M")
     return str(value)
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    """Who a screen is about, for its heading: "Amy Smith" or "Child 2"; "Injury 1"."""
+
+    child_name: str
+    item_title: str
+    url: str  # the base of the place's item URLs: /incidents/<id>/c/<child id>
+
+
+def place_view(ps: PromptSet, place: screens.Place, answers: Mapping[str, Any]) -> PlaceView:
+    child_name = item_title = ""
+    if place.child is not None:
+        children = answers.get(screens.CHILDREN)
+        index = items.index_of(children, place.child)
+        child = children[index] if index is not None and isinstance(children, list) else {}
+        child_name = str(child.get("child.name") or "") or (
+            f"Child {index + 1}" if index is not None else "Child"
+        )
+    if place.repeat is not None:
+        scope = screens.Place(place.child).get(answers) if place.child else answers
+        index = items.index_of((scope or {}).get(place.repeat), place.item or "")
+        label = ps.prompt(place.repeat).item_label or ""
+        item_title = f"{label.capitalize()} {index + 1 if index is not None else ''}".strip()
+    return PlaceView(child_name=child_name, item_title=item_title, url=place.url_base())
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    prompt: Prompt
+    typed: str
+    stored: str
+    same: bool
+
+
+def conflict_rows(
+    ps: PromptSet,
+    prompts: list[Prompt],
+    typed: Mapping[str, Any],
+    stored: Mapping[str, Any],
+) -> list[ConflictRow]:
+    """Each question on the screen with what the officer typed and what is stored now."""
+    return [
+        ConflictRow(
+            prompt=p,
+            typed=display(p, typed.get(p.id)),
+            stored=display(p, stored.get(p.id)),
+            same=typed.get(p.id) == stored.get(p.id),
+        )
+        for p in prompts
+        if p.id in typed or p.id in stored
+    ]

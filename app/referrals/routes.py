@@ -50,7 +50,7 @@ def _check_page(
             return navigation.incident_url(incident.id, "/children")
         if path in on_page:
             return "#" + forms.first_input_id(ps.prompt(path))
-        target = screens.screen_for_path(ps, path)
+        target = screens.screen_for_path(ps, path, pruned)
         return target.url(incident.id) if target else navigation.incident_url(incident.id)
 
     missing_rows = [

@@ -53,11 +53,17 @@ def for_incident(*, session: Session, incident_id: uuid.UUID) -> Referral | None
     return session.exec(select(Referral).where(Referral.incident_id == incident_id)).first()
 
 
-def submit(*, session: Session, officer: Principal, incident_id: uuid.UUID) -> Referral:
+def submit(
+    *, session: Session, officer: Principal, incident_id: uuid.UUID, if_match: int | None = None
+) -> Referral:
     """Freeze the draft as a referral version. Submitting again (a retry, a double tap, two
-    requests at once) returns the referral that exists and never makes a second one."""
+    requests at once) returns the referral that exists and never makes a second one. Answers
+    hidden by later answers, kept in the draft until now, are dropped here."""
     incident = session.exec(
-        select(Incident).where(Incident.id == incident_id).with_for_update()
+        select(Incident)
+        .where(Incident.id == incident_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).first()
     if incident is None or incident.officer_id != officer.id:
         raise checklist.IncidentNotFound()
@@ -66,6 +72,7 @@ def submit(*, session: Session, officer: Principal, incident_id: uuid.UUID) -> R
         return existing
     if incident.status != IncidentStatus.DRAFT:
         raise InvalidTransition()
+    checklist.check_revision(incident, if_match)
     ps = checklist.prompt_set_of(incident)
     state = checklist.status_of(ps, incident.answers)
     if state.gate_closes:
@@ -108,6 +115,8 @@ def submit(*, session: Session, officer: Principal, incident_id: uuid.UUID) -> R
             submitted_at=now,
         )
     )
+    incident.answers = answers
+    incident.revision += 1
     incident.status = IncidentStatus.SUBMITTED
     incident.updated_at = now
     session.add(incident)
