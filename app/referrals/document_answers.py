@@ -15,6 +15,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from app.checklist import answers as engine
+from app.checklist.items import ITEM_ID
 from app.checklist.promptset import Prompt, PromptSet, PromptType
 
 # Prompt-set section id -> the document key its answers go under.
@@ -77,7 +78,11 @@ def encode_value(prompt: Prompt, value: Any) -> Any:
         when = engine.parse_datetime(value)
         return iso(when) if when else value
     if t is PromptType.REPEAT and isinstance(value, list):
-        return [encode(prompt.prompts, item) for item in value if isinstance(item, Mapping)]
+        return [
+            _with_id(item, encode(prompt.prompts, item))
+            for item in value
+            if isinstance(item, Mapping)
+        ]
     return value  # yes/no (bool), number, text, date (YYYY-MM-DD)
 
 
@@ -99,6 +104,11 @@ def encode(prompts: Iterable[Prompt], scope: Mapping[str, Any]) -> dict[str, Any
     return out
 
 
+def _with_id(item: Mapping[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """An item's document entry, led by its id (kept for life) when it has one."""
+    return {ITEM_ID: item[ITEM_ID], **data} if ITEM_ID in item else data
+
+
 def children(ps: PromptSet, answers: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Each child: ``number`` (from 1), ``details``, ``voice``, ``observations``, ``injuries``
     (each only when something in it was answered)."""
@@ -107,7 +117,7 @@ def children(ps: PromptSet, answers: Mapping[str, Any]) -> list[dict[str, Any]]:
     for number, item in enumerate(items if isinstance(items, list) else [], start=1):
         if not isinstance(item, Mapping):
             continue
-        child: dict[str, Any] = {"number": number}
+        child: dict[str, Any] = _with_id(item, {"number": number})
         injuries: list[dict[str, Any]] = []
         for section in ps.repeat_sections[CHILDREN]:
             data = encode(section.prompts, item)

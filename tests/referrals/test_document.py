@@ -19,6 +19,7 @@ from app.accounts.service import Principal
 from app.audit.models import AuditEvent
 from app.checklist import promptset
 from app.checklist import service as checklist
+from app.checklist.models import Incident
 from app.referrals import document, document_answers, document_pdf
 from app.referrals import service as referrals
 from app.referrals.models import (
@@ -309,7 +310,8 @@ def test_every_prompt_has_a_place_in_the_schema() -> None:
             if p.id == "observed.injuries":
                 node = child["injuries"]["items"]
                 assert set(node["properties"]) == {
-                    document_answers.slot(q.id)[0] for q in p.prompts
+                    "id",
+                    *(document_answers.slot(q.id)[0] for q in p.prompts),
                 }
                 continue
             node = place
@@ -518,7 +520,10 @@ def test_an_unborn_baby_has_details_only(session: Session, officer_team: tuple[U
 
     VALIDATOR.validate(doc)
     baby = doc["children"][1]
-    assert set(baby) == {"number", "details"}
+    assert set(baby) == {"id", "number", "details"}
+    stored = session.get(Incident, referral.incident_id)
+    assert stored is not None
+    assert baby["id"] == stored.answers["children"][1]["id"]  # the child's id, kept for life
     assert baby["details"]["unborn"] is True
     assert baby["details"]["due_date"] == "2026-06-01"
     assert baby["details"]["known_to_social_care"] == {"id": "no", "label": "No"}
