@@ -274,6 +274,19 @@ def submission_extras(answers: Mapping[str, Any], assessment: risk.Assessment) -
     return extras
 
 
+def reopen(*, session: Session, incident_id: uuid.UUID) -> None:
+    """Open a submitted incident's answers again for amending (its referral was returned), in
+    the caller's transaction: the row is locked, and a copy drawn before is now out of date."""
+    query = select(Incident).where(Incident.id == incident_id).with_for_update()
+    incident = session.exec(query.execution_options(populate_existing=True)).first()
+    if incident is None:
+        return
+    incident.status = IncidentStatus.DRAFT
+    incident.revision += 1
+    incident.updated_at = utcnow()
+    session.add(incident)
+
+
 def close_no_child(
     *, session: Session, officer: Principal, incident_id: uuid.UUID, if_match: int | None = None
 ) -> Incident:

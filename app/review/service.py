@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Team, User
 from app.accounts.service import Principal
 from app.audit import service as audit
-from app.checklist.models import Incident, IncidentStatus
+from app.checklist import service as checklist
 from app.errors import DomainError, InvalidTransition, NotFound
 from app.models_base import utcnow
 from app.referrals import access
@@ -238,11 +238,7 @@ def return_to_officer(
     referral = _lock_for_decision(session, supervisor, reference, expected_version)
     referral.status = ReferralStatus.RETURNED
     _record(session, supervisor, referral, DecisionKind.RETURNED, comment)
-    incident = session.get(Incident, referral.incident_id)
-    if incident is not None:
-        incident.status = IncidentStatus.DRAFT
-        incident.updated_at = utcnow()
-        session.add(incident)
+    checklist.reopen(session=session, incident_id=referral.incident_id)
     session.commit()
     return referral
 
