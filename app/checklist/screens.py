@@ -105,7 +105,9 @@ class Place:
         return self.get(answers)
 
     def put(self, answers: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
-        """The top-level updates that set ``values`` (None removes an answer) at this place."""
+        """The top-level updates that set ``values`` (None removes an answer) at this place.
+        A None is sent as null, not left out: ``items.merge`` keeps a list item's stored answers
+        for keys it does not carry, so only a null clears one."""
         new = copy.deepcopy(dict(answers))
         scope = Place(self.child).get(new) if self.child is not None else new
         if scope is None:
@@ -116,10 +118,7 @@ class Place:
                 raise LookupError("no such item")
             scope = found
         for key, value in values.items():
-            if value is None:
-                scope.pop(key, None)
-            else:
-                scope[key] = value
+            scope[key] = value
         top = CHILDREN if self.child is not None else self.repeat
         return {top: new[top]} if top is not None else {k: new.get(k) for k in values}
 
