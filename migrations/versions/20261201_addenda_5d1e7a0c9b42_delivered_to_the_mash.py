@@ -64,8 +64,6 @@ def downgrade() -> None:
         )
         batch_op.drop_constraint(batch_op.f("ck_delivery_addendum_kind"), type_="check")
         batch_op.drop_constraint(batch_op.f("uq_delivery_addendum_id"), type_="unique")
-        batch_op.drop_constraint(
-            batch_op.f("fk_delivery_addendum_id_addendum"), type_="foreignkey"
-        )
+        batch_op.drop_constraint(batch_op.f("fk_delivery_addendum_id_addendum"), type_="foreignkey")
         batch_op.drop_column("addendum_id")
         batch_op.drop_column("kind")
