@@ -10,6 +10,8 @@ addenda to one version can each have a delivery; each addendum has at most one (
 addendum_id), and a check ties `kind` to `addendum_id`.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Sequence, Union
 
 from alembic import op
@@ -25,8 +27,23 @@ depends_on: Union[str, Sequence[str], None] = None
 REFERRAL_ROWS = sa.text("kind = 'referral'")
 
 
+@contextmanager
+def _attempts_set_aside() -> Iterator[None]:
+    # On SQLite the batch operations rebuild `delivery` (copy, drop, rename). With foreign keys
+    # on (they cannot be switched off inside the migration's transaction), dropping it fails
+    # while attempts refer to it: keep them aside and put them back once it is rebuilt.
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        op.execute("CREATE TEMP TABLE kept_delivery_attempt AS SELECT * FROM delivery_attempt")
+        op.execute("DELETE FROM delivery_attempt")
+    yield
+    if sqlite:
+        op.execute("INSERT INTO delivery_attempt SELECT * FROM kept_delivery_attempt")
+        op.execute("DROP TABLE kept_delivery_attempt")
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("delivery", schema=None) as batch_op:
+    with _attempts_set_aside(), op.batch_alter_table("delivery", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("kind", sa.String(length=20), nullable=False, server_default="referral")
         )
@@ -58,7 +75,7 @@ def downgrade() -> None:
     )
     op.execute("DELETE FROM delivery WHERE kind <> 'referral'")
     op.drop_index("uq_delivery_referral_version", table_name="delivery")
-    with op.batch_alter_table("delivery", schema=None) as batch_op:
+    with _attempts_set_aside(), op.batch_alter_table("delivery", schema=None) as batch_op:
         batch_op.create_unique_constraint(
             batch_op.f("uq_delivery_referral_id"), ["referral_id", "version"]
         )
