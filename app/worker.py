@@ -1,4 +1,4 @@
-"""The delivery worker: sends approved referrals from the outbox to the MASH.
+"""The delivery worker: sends approved referrals, and addenda to them, from the outbox to the MASH.
 
     python -m app.worker          run until SIGTERM or SIGINT (`make run` starts one)
     python -m app.worker --once   deliver what is due now, then exit (tests, cron)
@@ -49,7 +49,7 @@ def step(*, engine: Engine, transport: Transport, worker: str) -> delivery.Outco
 
 
 def _log(outcome: delivery.Outcome, transport: Transport) -> None:
-    what = f"{outcome.reference}-v{outcome.version} to {transport.destination}"
+    what = f"{outcome.key} to {transport.destination}"
     if outcome.skipped:
         log.info("skipped %s: another worker holds it", what)
     elif outcome.ok:

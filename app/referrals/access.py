@@ -27,9 +27,13 @@ def can_supervise(principal: Principal, referral: Referral) -> bool:
     return principal.has(Role.SUPERVISOR) and referral.team_id in principal.supervises
 
 
-def find(*, session: Session, principal: Principal, reference: str) -> Referral:
-    """The referral, if this person may read it; otherwise not found (nothing is revealed)."""
-    referral = session.exec(select(Referral).where(Referral.reference == reference)).first()
+def find(*, session: Session, principal: Principal, reference: str, lock: bool = False) -> Referral:
+    """The referral, if this person may read it; otherwise not found (nothing is revealed).
+    `lock`: a write path's first read, which locks the row (FOR UPDATE) until its commit."""
+    query = select(Referral).where(Referral.reference == reference)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    referral = session.exec(query).first()
     if referral is None or purpose(principal, referral) is None:
         raise ReferralNotFound()
     return referral

@@ -1,17 +1,34 @@
-"""Addenda: what officers and supervisors add after approval. Never edited, never deleted."""
+"""Addenda: what officers and supervisors add after approval. Never edited, never deleted.
+
+Each addendum is queued for the MASH as its own delivery (see `delivery.py`), in the same
+transaction as the addendum and its audit entry; `document` is what is sent.
+"""
 
 from __future__ import annotations
 
+from typing import Any, Final
+
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Role
+from app.accounts.models import Role, User
 from app.accounts.service import Principal
 from app.audit import service as audit
 from app.errors import DomainError, InvalidTransition
 from app.referrals import access
-from app.referrals.models import Addendum, Referral, ReferralStatus
+from app.referrals.document import person
+from app.referrals.document_answers import iso
+from app.referrals.models import (
+    Addendum,
+    Delivery,
+    DeliveryKind,
+    Referral,
+    ReferralStatus,
+)
+from app.referrals.service import ReferralNotFound
 
 MAX_LENGTH = 5000
+DOCUMENT_TYPE: Final = "addendum"
+SCHEMA_NAME: Final = "addendum-v1"
 
 
 class AddendumInvalid(DomainError):
@@ -27,8 +44,15 @@ def may_add(principal: Principal, referral: Referral) -> bool:
     )
 
 
-def add(*, session: Session, principal: Principal, reference: str, text: str) -> Addendum:
-    referral = access.find(session=session, principal=principal, reference=reference)
+def add(
+    *, session: Session, principal: Principal, reference: str, text: str, own: bool = False
+) -> Addendum:
+    """Keep the addendum, audit it and queue its delivery, in one commit. `own`: only to the
+    principal's own referral (the officer's page); any other is not found."""
+    # Locked at the first read: the referral's status decides whether it may be added to.
+    referral = access.find(session=session, principal=principal, reference=reference, lock=True)
+    if own and referral.officer_id != principal.id:
+        raise ReferralNotFound()
     clean = text.strip()
     if not clean or len(clean) > MAX_LENGTH:
         raise AddendumInvalid()
@@ -36,6 +60,15 @@ def add(*, session: Session, principal: Principal, reference: str, text: str) ->
         raise InvalidTransition()
     addendum = Addendum(referral_id=referral.id, author_id=principal.id, text=clean)
     session.add(addendum)
+    session.flush()  # the delivery's foreign key needs the addendum row first
+    session.add(
+        Delivery(
+            referral_id=referral.id,
+            version=referral.version,
+            kind=DeliveryKind.ADDENDUM,
+            addendum_id=addendum.id,
+        )
+    )
     audit.record(
         session=session,
         action="referral.addendum_added",
@@ -53,3 +86,21 @@ def add(*, session: Session, principal: Principal, reference: str, text: str) ->
 def of(*, session: Session, referral: Referral) -> list[Addendum]:
     query = select(Addendum).where(Addendum.referral_id == referral.id)
     return list(session.exec(query.order_by(col(Addendum.created_at))))
+
+
+def document(
+    *, session: Session, addendum: Addendum, referral: Referral, version: int
+) -> dict[str, Any]:
+    """What the MASH receives for one addendum (told apart from a referral by `type`)."""
+    author = session.get(User, addendum.author_id)
+    role = "officer" if addendum.author_id == referral.officer_id else "supervisor"
+    return {
+        "type": DOCUMENT_TYPE,
+        "schema": SCHEMA_NAME,
+        "reference": referral.reference,
+        "referral_version": version,
+        "addendum_id": str(addendum.id),
+        "author": {**(person(author) if author else {"name": ""}), "role": role},
+        "created_at": iso(addendum.created_at),
+        "text": addendum.text,
+    }

@@ -1,6 +1,9 @@
-"""Delivering approved referrals to the MASH from the outbox: claim, send, record, retry.
+"""Delivering approved referrals, and addenda to them, to the MASH from the outbox: claim, send,
+record, retry.
 
-The approval writes a pending `Delivery` in the same transaction as the decision. A worker
+The approval writes a pending `Delivery` in the same transaction as the decision; an addendum to
+an approved or sent referral writes its own (kind `addendum`) with the addendum. An addendum is
+claimed only once its referral is sent, so it never overtakes the referral. A worker
 `claim`s one that is due with a lease (committed at once); `deliver_one` builds the document,
 sends it with no transaction open, then in one commit records the attempt and either the receipt,
 the referral's `sent` status and the disclosure's audit entry, or the next try (exponential
@@ -24,10 +27,12 @@ from sqlmodel import Session, col, select
 from app.audit import service as audit
 from app.config import get_settings
 from app.models_base import utcnow
-from app.referrals import document, document_pdf
+from app.referrals import addenda, document, document_pdf
 from app.referrals.models import (
+    Addendum,
     Delivery,
     DeliveryAttempt,
+    DeliveryKind,
     DeliveryStatus,
     Referral,
     ReferralStatus,
@@ -61,6 +66,12 @@ def claim(*, session: Session, worker: str, now: datetime | None = None) -> Deli
             Delivery.status == DeliveryStatus.PENDING,
             col(Delivery.next_attempt_at) <= now,
             or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) <= now),
+            or_(  # an addendum waits for its referral's own delivery
+                col(Delivery.kind) == DeliveryKind.REFERRAL,
+                col(Delivery.referral_id).in_(
+                    select(Referral.id).where(Referral.status == ReferralStatus.SENT)
+                ),
+            ),
         )
         .order_by(col(Delivery.next_attempt_at))
         .limit(1)
@@ -87,7 +98,7 @@ def claim(*, session: Session, worker: str, now: datetime | None = None) -> Deli
 class Outcome:
     """What one `deliver_one` call did, for the worker's log line."""
 
-    reference: str
+    key: str  # the parcel's idempotency key: what was sent
     version: int
     status: DeliveryStatus
     attempts: int
@@ -107,9 +118,26 @@ def _still_ours(delivery: Delivery, worker: str) -> bool:
     return delivery.status == DeliveryStatus.PENDING and delivery.claimed_by == worker[:100]
 
 
-def _outcome(d: Delivery, reference: str, ok: bool, error: str = "", **kw: bool) -> Outcome:
+def _outcome(d: Delivery, key: str, ok: bool, error: str = "", **kw: bool) -> Outcome:
     due = d.next_attempt_at if d.status == DeliveryStatus.PENDING and not ok else None
-    return Outcome(reference, d.version, DeliveryStatus(d.status), d.attempts, ok, error, due, **kw)
+    return Outcome(key, d.version, DeliveryStatus(d.status), d.attempts, ok, error, due, **kw)
+
+
+def _parcel(session: Session, delivery: Delivery, referral: Referral, pdf: bool) -> Parcel:
+    """What to send: the referral version's document (and PDF when the transport wants one),
+    or the addendum's own small document."""
+    if delivery.kind == DeliveryKind.ADDENDUM:
+        addendum = session.get(Addendum, delivery.addendum_id)
+        if addendum is None:  # the foreign key makes this impossible
+            raise LookupError(f"delivery {delivery.id} has no addendum")
+        doc = addenda.document(
+            session=session, addendum=addendum, referral=referral, version=delivery.version
+        )
+        return Parcel(referral.reference, delivery.version, doc, addendum_id=addendum.id)
+    doc = document.build(session=session, referral=referral, version=delivery.version)
+    session.commit()  # nothing to write: no transaction stays open while we render and send
+    rendered = document_pdf.render(doc) if pdf else None
+    return Parcel(referral.reference, delivery.version, doc, rendered)
 
 
 def deliver_one(
@@ -127,23 +155,22 @@ def deliver_one(
     referral = session.get(Referral, current.referral_id)
     if referral is None:  # the foreign key makes this impossible; keep mypy and readers sure
         raise LookupError(f"delivery {delivery_id} has no referral")
-    reference, version = referral.reference, current.version
+    key = Parcel(referral.reference, current.version, {}, addendum_id=current.addendum_id).key
     if not _still_ours(current, worker):
         session.rollback()
-        return _outcome(current, reference, False, skipped=True)
+        return _outcome(current, key, False, skipped=True)
 
     receipt: dict[str, Any] | None = None
     status_code: int | None = None
     error = ""
     try:
-        doc = document.build(session=session, referral=referral, version=version)
-        session.commit()  # nothing to write: no transaction stays open while we render and send
-        pdf = document_pdf.render(doc) if transport.wants_pdf else None
-        receipt = transport.send(Parcel(reference, version, doc, pdf))
+        parcel = _parcel(session, current, referral, transport.wants_pdf)
+        session.commit()  # nothing to write: no transaction stays open while we send
+        receipt = transport.send(parcel)
     except TransportError as exc:
         status_code, error = exc.status_code, str(exc)
     except Exception as exc:  # a bug building the document must not stop the other deliveries
-        log.exception("delivery of %s-v%s could not be prepared", reference, version)
+        log.exception("delivery of %s could not be prepared", key)
         error = f"could not prepare the document: {type(exc).__name__}"
     session.rollback()  # a no-op unless preparing failed part-way
 
@@ -166,10 +193,19 @@ def deliver_one(
     elif _still_ours(current, worker):  # else another worker has it now and owns the retries
         _failed(session, current, referral, error, transport.destination, now)
     session.commit()
-    return _outcome(current, reference, receipt is not None, error)
+    return _outcome(current, key, receipt is not None, error)
 
 
-def _audit(session: Session, action: str, referral: Referral, **detail: object) -> None:
+def _audit(
+    session: Session, outcome: str, delivery: Delivery, referral: Referral, **detail: object
+) -> None:
+    """`referral.delivered` / `referral.delivery_failed`, or for an addendum
+    `referral.addendum_delivered` / `referral.addendum_delivery_failed` with its id."""
+    about: dict[str, object] = {"reference": referral.reference, "version": delivery.version}
+    action = f"referral.{outcome}"
+    if delivery.kind == DeliveryKind.ADDENDUM:
+        action = f"referral.addendum_{outcome}"
+        about["addendum"] = str(delivery.addendum_id)
     audit.record(
         session=session,
         action=action,
@@ -177,7 +213,7 @@ def _audit(session: Session, action: str, referral: Referral, **detail: object) 
         object_type="referral",
         object_id=str(referral.id),
         reason=DISCLOSURE_REASON,
-        detail={"reference": referral.reference, **detail},
+        detail={**about, **detail},
     )
 
 
@@ -196,16 +232,16 @@ def _succeeded(
     delivery.last_error = ""
     delivery.lease_until = None
     session.add(delivery)
-    if referral.status == ReferralStatus.APPROVED:
+    if delivery.kind == DeliveryKind.REFERRAL and referral.status == ReferralStatus.APPROVED:
         referral.status = ReferralStatus.SENT
         referral.updated_at = now
         session.add(referral)
     receipt_id = str(receipt.get("id") or receipt.get("receipt_id") or "")
     _audit(
         session,
-        "referral.delivered",
+        "delivered",
+        delivery,
         referral,
-        version=delivery.version,
         recipient=recipient,
         receipt_id=receipt_id[:200],
         attempts=delivery.attempts,
@@ -230,9 +266,9 @@ def _failed(
         delivery.status = DeliveryStatus.FAILED
         _audit(
             session,
-            "referral.delivery_failed",
+            "delivery_failed",
+            delivery,
             referral,
-            version=delivery.version,
             recipient=recipient,
             attempts=delivery.attempts,
             last_error=delivery.last_error[:200],

@@ -22,7 +22,14 @@ from app.checklist.promptset import PromptSet
 from app.models_base import utcnow
 from app.referrals import access
 from app.referrals.document_answers import encode, grade, iso, sections
-from app.referrals.models import Addendum, Delivery, DeliveryStatus, Referral, ReferralVersion
+from app.referrals.models import (
+    Addendum,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Referral,
+    ReferralVersion,
+)
 from app.referrals.service import ReferralNotFound
 from app.review.models import DecisionKind, ReviewDecision
 
@@ -134,7 +141,11 @@ def build(*, session: Session, referral: Referral, version: int | None = None) -
         else []
     )
     delivery = session.exec(
-        select(Delivery).where(Delivery.referral_id == referral.id, Delivery.version == number)
+        select(Delivery).where(
+            Delivery.referral_id == referral.id,
+            Delivery.version == number,
+            Delivery.kind == DeliveryKind.REFERRAL,
+        )
     ).first()
     people = _people(
         session,

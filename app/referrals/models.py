@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import JSON, Column, Field, SQLModel, String
 
 from app.models_base import UTCDateTime, utcnow
@@ -77,14 +77,39 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"  # gave up after the attempt limit: a supervisor must look
 
 
-class Delivery(SQLModel, table=True):
-    """The outbox: one row per referral version to deliver, written with the approval."""
+class DeliveryKind(StrEnum):
+    REFERRAL = "referral"  # one version of the referral document
+    ADDENDUM = "addendum"  # one addendum, sent after its referral
 
-    __table_args__ = (UniqueConstraint("referral_id", "version"),)
+
+_REFERRAL_ROWS = text("kind = 'referral'")
+
+
+class Delivery(SQLModel, table=True):
+    """The outbox: one row per referral version to deliver, written with the approval, and one
+    per addendum to an approved or sent referral, written with the addendum."""
+
+    __table_args__ = (
+        # One delivery per referral version, and one per addendum (its own unique column).
+        Index(
+            "uq_delivery_referral_version",
+            "referral_id",
+            "version",
+            unique=True,
+            sqlite_where=_REFERRAL_ROWS,
+            postgresql_where=_REFERRAL_ROWS,
+        ),
+        CheckConstraint("(kind = 'addendum') = (addendum_id IS NOT NULL)", name="addendum_kind"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     referral_id: uuid.UUID = Field(foreign_key="referral.id", index=True)
-    version: int
+    version: int  # the referral version sent, or in force when the addendum was added
+    kind: DeliveryKind = Field(
+        default=DeliveryKind.REFERRAL,
+        sa_column=Column(String(20), nullable=False, server_default=DeliveryKind.REFERRAL.value),
+    )
+    addendum_id: uuid.UUID | None = Field(default=None, foreign_key="addendum.id", unique=True)
     status: DeliveryStatus = Field(
         default=DeliveryStatus.PENDING, sa_column=Column(String(20), nullable=False, index=True)
     )

@@ -18,7 +18,7 @@ from app.checklist.models import Incident, IncidentStatus
 from app.checklist.routes import PostedForm, locked
 from app.db import SessionDep
 from app.htmx import redirect
-from app.referrals import access, addenda, service, versions
+from app.referrals import access, addenda, delivery_state, service, versions
 from app.referrals.models import Referral
 from app.web import client_ip, render
 
@@ -198,6 +198,8 @@ def _officer_page(
         addenda=notes,
         may_add=addenda.may_add(officer, referral),
         addendum_action=f"/referrals/{referral.reference}/addenda",
+        addendum_deliveries=delivery_state.of_addenda(session=session, referral_id=referral.id),
+        may_resend=False,
         people=users_by_ids(
             session=session, ids={d.actor_id for d in decisions} | {a.author_id for a in notes}
         ),
@@ -214,10 +216,13 @@ def add_addendum(
     reference: str,
     text: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
-    referral = service.get_own_by_reference(session=session, officer=officer, reference=reference)
     try:
-        addenda.add(session=session, principal=officer, reference=reference, text=text)
+        addenda.add(session=session, principal=officer, reference=reference, text=text, own=True)
     except addenda.AddendumInvalid:
+        session.rollback()
+        referral = service.get_own_by_reference(
+            session=session, officer=officer, reference=reference
+        )
         return _officer_page(
             request, session, officer, referral, error="addendum", text=text, status_code=422
         )

@@ -13,6 +13,7 @@ import os
 import tempfile
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,14 +34,20 @@ class TransportError(Exception):
 
 @dataclass(frozen=True)
 class Parcel:
+    """One referral version, or (with `addendum_id`) one addendum to it."""
+
     reference: str
     version: int
     document: dict[str, Any]
     pdf: bytes | None = None
+    addendum_id: uuid.UUID | None = None
 
     @property
     def key(self) -> str:
-        """The idempotency key: the same for every try of one version (TC-2026-000123-v1)."""
+        """The idempotency key, the same for every try: TC-2026-000123-v1 for a version,
+        TC-2026-000123-addendum-<addendum id> for an addendum. Also the folder's file name."""
+        if self.addendum_id is not None:
+            return f"{self.reference}-addendum-{self.addendum_id}"
         return f"{self.reference}-v{self.version}"
 
     def json_bytes(self) -> bytes:
@@ -121,7 +128,7 @@ def _receipt(body: bytes) -> dict[str, Any]:
 
 
 class FolderTransport:
-    """Write `<reference>-v<version>.pdf` then `.json` into a folder, each atomically."""
+    """Write `<key>.pdf` (when there is one) then `<key>.json` into a folder, each atomically."""
 
     wants_pdf = True
 

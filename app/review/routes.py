@@ -20,7 +20,7 @@ from app.htmx import IsHtmx, redirect
 from app.models_base import utcnow
 from app.referrals import access, addenda, delivery_state, versions
 from app.referrals.models import Referral, ReferralStatus
-from app.referrals.service import latest_version
+from app.referrals.service import ReferralNotFound, latest_version
 from app.review import service
 from app.web import client_ip, nav_counters, render
 
@@ -110,6 +110,8 @@ def _review_page(
         may_decide=referral.status == ReferralStatus.SUBMITTED
         and referral.officer_id != supervisor.id,
         delivery=delivery_state.state_of(session=session, referral_id=referral.id),
+        addendum_deliveries=delivery_state.of_addenda(session=session, referral_id=referral.id),
+        may_resend=True,
         due=service.due_at(referral),
         overdue=service.is_overdue(referral, utcnow()),
         error=error,
@@ -243,12 +245,26 @@ def add_addendum(
 
 @router.post("/{reference}/redeliver")
 def redeliver(
-    request: Request, session: SessionDep, supervisor: Supervisor, reference: str
+    request: Request,
+    session: SessionDep,
+    supervisor: Supervisor,
+    reference: str,
+    addendum: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    """Send a failed delivery again, once the receiving end is working."""
+    """Send a failed delivery (the referral's, or one addendum's) again, once the receiving
+    end is working."""
+    addendum_id = _uuid(addendum) if addendum else None
+    if addendum and addendum_id is None:
+        raise ReferralNotFound()
     referral = access.find(session=session, principal=supervisor, reference=reference)
     try:
-        delivery_state.retry_failed(session=session, supervisor=supervisor, referral_id=referral.id)
+        delivery_state.retry_failed(
+            session=session,
+            supervisor=supervisor,
+            referral_id=referral.id,
+            addendum_id=addendum_id,
+        )
     except InvalidTransition:
         session.rollback()
-    return redirect(request, f"/review/{reference}?done=redeliver")
+    done = "redeliver_addendum" if addendum_id else "redeliver"
+    return redirect(request, f"/review/{reference}?done={done}")

@@ -27,6 +27,7 @@ from app import worker
 from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.db import make_engine
+from app.referrals import addenda
 from app.referrals.models import Delivery, DeliveryAttempt, DeliveryStatus, Referral
 from app.referrals.transport import HttpTransport
 from tests.helpers import ROOT
@@ -47,13 +48,8 @@ def _approved(eng: Engine, count: int) -> list[str]:
         return [approved_referral(session, scene).reference for _ in range(count)]
 
 
-def test_two_workers_at_once_deliver_each_referral_exactly_once(
-    fresh_url: str, fresh_engine: Engine, receiver: Receiver
-) -> None:
-    count = 12
-    references = _approved(fresh_engine, count)
-    receiver.delays = [0.01] * (2 * count)  # a receiver that takes a moment, so workers overlap
-    engines = [make_engine(fresh_url) for _ in range(2)]
+def _run_two_workers(url: str, receiver: Receiver) -> dict[int, int]:
+    engines = [make_engine(url) for _ in range(2)]
     start = threading.Barrier(2)
     made: dict[int, int] = {}
     errors: list[BaseException] = []
@@ -74,6 +70,16 @@ def test_two_workers_at_once_deliver_each_referral_exactly_once(
     for eng in engines:
         eng.dispose()
     assert errors == []
+    return made
+
+
+def test_two_workers_at_once_deliver_each_referral_exactly_once(
+    fresh_url: str, fresh_engine: Engine, receiver: Receiver
+) -> None:
+    count = 12
+    references = _approved(fresh_engine, count)
+    receiver.delays = [0.01] * (2 * count)  # a receiver that takes a moment, so workers overlap
+    made = _run_two_workers(fresh_url, receiver)
     assert sum(made.values()) == count
 
     per_key = Counter(receiver.keys)
@@ -91,6 +97,39 @@ def test_two_workers_at_once_deliver_each_referral_exactly_once(
         ).all()
         assert len(delivered) == count
         assert audit.verify(session=session).ok  # concurrent appends kept the hash chain
+
+
+def test_two_workers_deliver_each_addendum_once_and_after_its_referral(
+    fresh_url: str, fresh_engine: Engine, receiver: Receiver
+) -> None:
+    count = 5
+    with Session(fresh_engine) as session:
+        scene = make_scene(session)
+        expected: dict[str, list[str]] = {}
+        for _ in range(count):
+            reference = approved_referral(session, scene).reference
+            added = [
+                addenda.add(session=session, principal=scene.officer, reference=reference, text=t)
+                for t in ("First thing added.", "Second thing added.")
+            ]
+            expected[f"{reference}-v1"] = [f"{reference}-addendum-{a.id}" for a in added]
+    receiver.delays = [0.01] * (6 * count)
+    made = _run_two_workers(fresh_url, receiver)
+    assert sum(made.values()) == 3 * count
+
+    assert Counter(receiver.keys) == {
+        key: 1 for ref_key, added in expected.items() for key in [ref_key, *added]
+    }  # every referral and every addendum POSTed once, none twice
+    for ref_key, added in expected.items():  # and no addendum before its referral
+        assert all(receiver.keys.index(ref_key) < receiver.keys.index(a) for a in added)
+    with Session(fresh_engine) as session:
+        assert {d.status for d in session.exec(select(Delivery))} == {DeliveryStatus.SENT}
+        assert len(session.exec(select(DeliveryAttempt)).all()) == 3 * count
+        added_events = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "referral.addendum_delivered")
+        ).all()
+        assert len(added_events) == 2 * count
+        assert audit.verify(session=session).ok
 
 
 def _env(fresh_url: str, outbox: Path) -> dict[str, str]:
