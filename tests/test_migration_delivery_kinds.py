@@ -15,7 +15,7 @@ from tests.referrals.test_delivery import _step, approved_referral, make_scene
 
 pytestmark = pytest.mark.db
 
-BEFORE = "eb6264a1eaeb"
+BEFORE = "a1d5e0c7b3f2"
 
 
 def _downgrade(engine: Engine, revision: str) -> None:

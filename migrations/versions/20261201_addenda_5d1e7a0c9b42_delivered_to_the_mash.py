@@ -1,7 +1,7 @@
 """addenda delivered to the MASH: a delivery is a referral version or one addendum
 
 Revision ID: 5d1e7a0c9b42
-Revises: eb6264a1eaeb
+Revises: a1d5e0c7b3f2
 Create Date: 2026-12-01 10:00:00.000000
 
 Existing deliveries are all referral versions: `kind` defaults to 'referral' for them. The
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = "5d1e7a0c9b42"
-down_revision: Union[str, Sequence[str], None] = "eb6264a1eaeb"
+down_revision: Union[str, Sequence[str], None] = "a1d5e0c7b3f2"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
