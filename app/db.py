@@ -123,3 +123,12 @@ def get_session() -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def end_read(session: Session) -> None:
+    """End the session's transaction before slow work (checking or hashing a password,
+    drawing a PDF), so no snapshot, row lock or SQLite lock is held meanwhile. Only for a
+    transaction that has read: unsaved changes here are a bug, not something to commit."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("end_read with unsaved changes")
+    session.commit()

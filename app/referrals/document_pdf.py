@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.accounts.service import Principal
+from app.db import end_read
 from app.paths import STATIC_DIR, TEMPLATES_DIR
 from app.referrals import document, document_view, pdf_cache, pdf_pool
 from app.templating import GOVUK_FRONTEND_VERSION, templates
@@ -70,5 +71,5 @@ def open_pdf(
         version=version,
         ip=ip,
     )
-    session.commit()  # ends the read that built the document
+    end_read(session)  # the read that built the document
     return str(doc["reference"]), render(doc)
