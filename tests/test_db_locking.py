@@ -11,6 +11,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,10 @@ def sqlite_path(tmp_path: Path) -> Iterator[Path]:
     yield path
 
 
+@contextmanager
 def serve(eng: Engine) -> Iterator[None]:
+    """Requests use sessions of ``eng``, each its own connection, as the app runs for real."""
+
     def own_session() -> Iterator[Session]:
         with Session(eng) as s:
             yield s
@@ -80,7 +84,7 @@ def test_a_page_answers_while_another_connection_holds_the_write_lock(
     eng = make_engine(f"sqlite:///{sqlite_path}")
     with Session(eng) as s:
         officer = make_user(s, roles=["officer"], team=make_team(s)).username
-    for _ in serve(eng):
+    with serve(eng):
         client = signed_in(officer)
         writer = sqlite3.connect(sqlite_path, isolation_level=None)
         writer.execute("BEGIN IMMEDIATE")  # another request in the middle of a long write
@@ -133,7 +137,7 @@ def test_a_pdf_download_never_holds_up_an_autosave(
         return real_html(doc)
 
     monkeypatch.setattr(document_pdf, "html", slow_html)
-    for _ in serve(fresh_engine):
+    with serve(fresh_engine):
         reader, writer = signed_in(supervisor), signed_in(officer)
         url = f"/incidents/{start(writer)}/s/incident/1"
         got: dict[str, Any] = {}

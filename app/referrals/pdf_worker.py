@@ -43,7 +43,9 @@ def weasyprint_drawer(stylesheets: Sequence[str]) -> Draw:
     return draw
 
 
-def serve(conn: Connection, make_drawer: Callable[[Sequence[str]], Draw], styles: list[str]) -> None:
+def serve(
+    conn: Connection, make_drawer: Callable[[Sequence[str]], Draw], styles: list[str]
+) -> None:
     """The worker's loop: ("ok", pdf) or ("error", what went wrong) for each HTML received;
     it ends when the app closes the pipe."""
     draw = make_drawer(styles)
