@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     pdf_timeout_seconds: float = Field(default=30, gt=0)
     pdf_wait_seconds: float = Field(default=10, ge=0)
     pdf_cache_dir: str = "data/pdf-cache"
-    pdf_cache_max_files: int = Field(default=500, ge=1)
+    pdf_cache_max_files: int = Field(default=500, ge=0)  # 0: keep none (every PDF drawn)
 
     @field_validator("mash_endpoint", mode="before")
     @classmethod

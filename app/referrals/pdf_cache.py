@@ -37,6 +37,8 @@ def _dir() -> Path:
 
 
 def get(name: str) -> bytes | None:
+    if not get_settings().pdf_cache_max_files:
+        return None
     try:
         return (_dir() / f"{name}.pdf").read_bytes()
     except FileNotFoundError:
@@ -44,6 +46,8 @@ def get(name: str) -> bytes | None:
 
 
 def put(name: str, pdf: bytes) -> None:
+    if not get_settings().pdf_cache_max_files:
+        return
     folder = _dir()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")  # created 0600

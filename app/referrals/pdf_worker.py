@@ -8,6 +8,7 @@ Nothing is fetched while drawing: no network and no files beyond the stylesheets
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -48,6 +49,8 @@ def serve(
 ) -> None:
     """The worker's loop: ("ok", pdf) or ("error", what went wrong) for each HTML received;
     it ends when the app closes the pipe."""
+    # Drawing yields the processor to the app: saves and pages come before PDFs.
+    os.nice(10)
     draw = make_drawer(styles)
     conn.send(READY)
     while True:
