@@ -46,6 +46,16 @@ class Settings(BaseSettings):
     delivery_lease_seconds: int = Field(default=120, ge=1)  # a claim older than this is retried
     delivery_timeout_seconds: float = Field(default=10, gt=0)
 
+    # PDFs (app/referrals/pdf_pool.py, pdf_cache.py): drawn in worker processes, at most
+    # PDF_WORKERS at once (0: one a core), each within PDF_TIMEOUT_SECONDS; a request waits up
+    # to PDF_WAIT_SECONDS for a free worker, then gets "busy, try again". Drawn PDFs are kept
+    # in PDF_CACHE_DIR (personal data: keep it beside the database, with the same care).
+    pdf_workers: int = Field(default=0, ge=0)
+    pdf_timeout_seconds: float = Field(default=30, gt=0)
+    pdf_wait_seconds: float = Field(default=10, ge=0)
+    pdf_cache_dir: str = "data/pdf-cache"
+    pdf_cache_max_files: int = Field(default=500, ge=0)  # 0: keep none (every PDF drawn)
+
     @field_validator("mash_endpoint", mode="before")
     @classmethod
     def _blank_endpoint_is_none(cls, value: object) -> object:

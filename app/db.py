@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import Engine, MetaData, event
+from sqlalchemy import Connection, Engine, MetaData, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -27,19 +27,74 @@ metadata: MetaData = SQLModel.metadata
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the driver, manage transactions (needed for savepoints), then set
     # WAL and a busy timeout so several writers wait for each other instead of failing.
+    # synchronous=FULL: a commit is on disk before it returns, so a power cut loses no saved
+    # answer (NORMAL in WAL mode can lose the last commits).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
-def _sqlite_begin(conn: Any) -> None:
-    # IMMEDIATE takes the write lock up front: a transaction that read first and writes later
-    # would otherwise fail with "database is locked" when another writer got in between.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+# SQLite transactions: reads never take the write lock, writes always start with it.
+#
+# SQLAlchemy begins a transaction lazily; on SQLite we go further and open SQLite's own
+# transaction at its first statement, choosing its kind from that statement:
+# - a plain read begins a deferred transaction (BEGIN): in WAL mode it blocks no writer, so
+#   pages, PDFs and checks of the audit chain never stop an officer's save;
+# - a write, or a select with ``.with_for_update()`` (the lock every read-then-write path takes
+#   at its first read, as on PostgreSQL), begins with the write lock (BEGIN IMMEDIATE), waiting
+#   for it up to busy_timeout.
+# A transaction that began as a read and then writes or locks is never upgraded in place (a
+# deferred read that then writes while another connection holds the lock fails at once with
+# "database is locked": busy_timeout does not apply to an upgrade). Its read is ended and it
+# begins again with the write lock. What it read before is then as unlocked as a plain read on
+# PostgreSQL: a path that writes what it read must read it with ``.with_for_update()``.
+_TXN = "think_child.sqlite_txn"  # in Connection.info: "pending", "read" or "write"
+_READ_VERBS = frozenset(
+    {"SELECT", "WITH", "VALUES", "PRAGMA", "EXPLAIN", "SAVEPOINT", "RELEASE", "ROLLBACK"}
+)
+
+
+def _takes_write_lock(statement: str, context: Any) -> bool:
+    words = statement.lstrip().split(None, 1)
+    if not words or words[0].upper() not in _READ_VERBS:
+        return True
+    compiled = getattr(context, "compiled", None)
+    return getattr(getattr(compiled, "statement", None), "_for_update_arg", None) is not None
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.info[_TXN] = "pending"  # SQLite's transaction begins with the first statement
+
+
+def _sqlite_end(conn: Connection) -> None:
+    conn.info.pop(_TXN, None)
+
+
+def _sqlite_statement(
+    conn: Connection,
+    cursor: Any,
+    statement: str,
+    _parameters: Any,
+    context: Any,
+    _executemany: bool,
+) -> None:
+    state = conn.info.get(_TXN)
+    if state not in ("pending", "read"):
+        return
+    write = _takes_write_lock(statement, context)
+    raw = cursor.connection
+    if state == "pending" and not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    elif write and not conn.in_nested_transaction():
+        raw.execute("COMMIT")  # the read ends (it wrote nothing) ...
+        raw.execute("BEGIN IMMEDIATE")  # ... and the write begins holding the lock
+    # Inside a savepoint a read cannot be restarted: SQLite upgrades it in place. Only the
+    # test harness (one connection, a savepoint per commit) writes inside a read like that.
+    conn.info[_TXN] = "write" if write else "read"
 
 
 def make_engine(url: str) -> Engine:
@@ -50,6 +105,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "commit", _sqlite_end)
+        event.listen(engine, "rollback", _sqlite_end)
+        event.listen(engine, "before_cursor_execute", _sqlite_statement)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -65,3 +123,12 @@ def get_session() -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def end_read(session: Session) -> None:
+    """End the session's transaction before slow work (checking or hashing a password,
+    drawing a PDF), so no snapshot, row lock or SQLite lock is held meanwhile. Only for a
+    transaction that has read: unsaved changes here are a bug, not something to commit."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("end_read with unsaved changes")
+    session.commit()

@@ -41,7 +41,7 @@ def _wants_json(request: Request) -> bool:
 def _error_page(request: Request, status: int, code: str = "") -> Response:
     if _wants_json(request):
         return JSONResponse({"error": code or str(status)}, status_code=status)
-    name = f"errors/{status if status in (403, 404, 422, 429) else 500}.html"
+    name = f"errors/{status if status in (403, 404, 422, 429, 503) else 500}.html"
     if status in (400, 401, 405, 409):
         name = "errors/400.html"
     return templates.TemplateResponse(

@@ -18,6 +18,7 @@ os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp / 'test.db'}")
 os.environ["ARGON2_MEMORY_KIB"] = "64"
 os.environ["ARGON2_TIME_COST"] = "1"
 os.environ["SESSION_TOUCH_SECONDS"] = "0"
+os.environ["PDF_CACHE_DIR"] = str(_tmp / "pdf-cache")
 
 import pytest  # noqa: E402
 from sqlalchemy import Engine, text  # noqa: E402

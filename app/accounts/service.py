@@ -14,6 +14,7 @@ from app.accounts.models import LoginThrottle, Role, TeamMembership, User, UserR
 from app.accounts.passwords import dummy_hash, verify_password
 from app.audit import service as audit
 from app.config import get_settings
+from app.db import end_read
 from app.errors import DomainError
 from app.models_base import utcnow
 
@@ -97,7 +98,9 @@ def log_in(
         raise LoginLocked(minutes)
 
     user = session.exec(select(User).where(User.username == name)).first()
-    valid = verify_password(password, user.password_hash if user else dummy_hash())
+    stored_hash = user.password_hash if user else dummy_hash()
+    end_read(session)  # no transaction is open while the password is checked
+    valid = verify_password(password, stored_hash)
     if not (user and valid and user.is_active):
         throttle.failures += 1
         locked = throttle.failures >= settings.login_max_failures

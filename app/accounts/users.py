@@ -20,6 +20,7 @@ from app.accounts.models import (
 from app.accounts.passwords import hash_password
 from app.accounts.service import Principal
 from app.audit import service as audit
+from app.db import end_read
 from app.errors import DomainError, NotFound
 
 
@@ -57,6 +58,12 @@ def _audit(session: Session, actor: Principal, action: str, user: User, **detail
         object_id=str(user.id),
         detail={"username": user.username, **detail},
     )
+
+
+def _hash(session: Session, password: str) -> str:
+    """argon2 is slow on purpose: hash with no transaction open (nothing is unsaved yet)."""
+    end_read(session)
+    return hash_password(password)
 
 
 def list_teams(*, session: Session) -> list[Team]:
@@ -134,13 +141,14 @@ def create_user(
     coaches: set[uuid.UUID] | None = None,
 ) -> User:
     name = username.strip().lower()
+    password_hash = _hash(session, password)
     if session.exec(select(User).where(User.username == name)).first():
         raise UsernameTaken(name)
     user = User(
         username=name,
         display_name=display_name.strip(),
         collar_number=collar_number.strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
     )
     session.add(user)
     session.flush()
@@ -215,8 +223,9 @@ def unlock(*, session: Session, actor: Principal, user_id: uuid.UUID) -> User:
 def reset_password(
     *, session: Session, actor: Principal, user_id: uuid.UUID, password: str
 ) -> User:
+    password_hash = _hash(session, password)
     user = get_user(session=session, user_id=user_id)
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     session.add(user)
     sessions.end_all_for(session=session, user_id=user.id)
     _audit(session, actor, "user.password_reset", user)

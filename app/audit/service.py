@@ -82,9 +82,7 @@ class ChainReport:
         return self.broken_at is None
 
 
-def verify_chain(events: Iterable[AuditEvent]) -> ChainReport:
-    prev = ""
-    checked = 0
+def verify_chain(events: Iterable[AuditEvent], prev: str = "", checked: int = 0) -> ChainReport:
     for entry in events:
         checked += 1
         if entry.prev_hash != prev or _digest(entry) != entry.hash:
@@ -93,9 +91,26 @@ def verify_chain(events: Iterable[AuditEvent]) -> ChainReport:
     return ChainReport(checked=checked, broken_at=None)
 
 
-def verify(*, session: Session) -> ChainReport:
-    events = session.exec(select(AuditEvent).order_by(col(AuditEvent.seq))).yield_per(500)
-    return verify_chain(events)
+def verify(*, session: Session, chunk: int = 500) -> ChainReport:
+    """Check the whole chain, ``chunk`` entries a transaction: each read is short and ends
+    before the next, so a long log holds no snapshot or lock for long and blocks no writer
+    (entries appended meanwhile are checked too). Call it with nothing unsaved in the session:
+    each chunk's transaction is ended with a commit."""
+    prev, checked, after = "", 0, None
+    while True:
+        query = select(AuditEvent).order_by(col(AuditEvent.seq)).limit(chunk)
+        if after is not None:
+            query = query.where(col(AuditEvent.seq) > after)
+        entries = list(session.exec(query))
+        report = verify_chain(entries, prev, checked)
+        if entries:
+            prev, after = entries[-1].hash, entries[-1].seq
+        for entry in entries:
+            session.expunge(entry)  # checked: keep nothing of them in the session
+        session.commit()
+        if not report.ok or len(entries) < chunk:
+            return report
+        checked = report.checked
 
 
 def recent(

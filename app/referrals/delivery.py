@@ -77,13 +77,10 @@ def claim(*, session: Session, worker: str, now: datetime | None = None) -> Deli
         .limit(1)
         .execution_options(populate_existing=True)
     )
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        # Two workers claiming at once each lock a different row; neither waits for the other.
-        query = query.with_for_update(skip_locked=True)
-    # On SQLite the engine begins with BEGIN IMMEDIATE: this select and update hold the only
-    # write lock, so no other worker can claim between them.
-    delivery = session.exec(query).first()
+    # On PostgreSQL two workers claiming at once each lock a different row; neither waits for
+    # the other. On SQLite the locking select begins with the write lock (app/db.py), so no
+    # other worker can claim between this select and the update.
+    delivery = session.exec(query.with_for_update(skip_locked=True)).first()
     if delivery is None:
         session.rollback()
         return None

@@ -89,12 +89,18 @@ def document_pdf_file(
     reference: str,
     version: Version = None,
 ) -> Response:
-    doc = _open(request, session, principal, reference, "pdf", version)
+    ref, pdf = document_pdf.open_pdf(
+        session=session,
+        principal=principal,
+        reference=reference,
+        version=version,
+        ip=client_ip(request),
+    )
     suffix = f"-v{version}" if version is not None else ""
     return Response(
-        document_pdf.render(doc),
+        pdf,
         media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{doc["reference"]}{suffix}.pdf"'},
+        headers={"Content-Disposition": f'attachment; filename="{ref}{suffix}.pdf"'},
     )
 
 
