@@ -81,6 +81,35 @@ def complete_answers(**overrides: Any) -> dict[str, Any]:
     return apply_changes(base, overrides)
 
 
+def without_ids(answers: dict[str, Any]) -> dict[str, Any]:
+    """``answers`` without the ``id`` of each list item (children, adults, injuries), to compare
+    stored answers with answers built here (which have none: the server makes them)."""
+    return {k: _strip_ids(v) for k, v in answers.items()}
+
+
+def _strip_ids(value: Any) -> Any:
+    if isinstance(value, list):
+        return [
+            {k: _strip_ids(v) for k, v in item.items() if k != "id"}
+            if isinstance(item, dict)
+            else item
+            for item in value
+        ]
+    return value
+
+
+def list_item_ids(answers: dict[str, Any]) -> list[Any]:
+    """The ``id`` of every list item in ``answers`` (None for an item without one)."""
+    found: list[Any] = []
+    for value in answers.values():
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    found.append(item.get("id"))
+                    found += list_item_ids(item)
+    return found
+
+
 def problems(answers: dict[str, Any], ps: PromptSet | None = None) -> dict[str, Any]:
     """What stops ``answers`` being a clean complete referral (empty when there is nothing)."""
     ps = ps or load_version(1)

@@ -18,7 +18,13 @@ from app.checklist import promptset
 from app.checklist.models import Incident, IncidentStatus
 from app.main import app
 from app.referrals.models import Referral, ReferralVersion
-from tests.checklist.builders import child_answers, complete_answers, problems
+from tests.checklist.builders import (
+    child_answers,
+    complete_answers,
+    list_item_ids,
+    problems,
+    without_ids,
+)
 from tests.factories import PASSWORD, make_team, make_user
 from tests.helpers import Browserless
 
@@ -115,7 +121,8 @@ def test_the_api_flow_end_to_end(as_officer: Browserless, session: Session) -> N
         saved = _put(as_officer, incident_id, step)
         assert saved.status_code == 200, saved.text
         result = saved.json()
-        assert result["ignored"] == []
+        assert result["unknown"] == []
+        assert result["hidden_answers"] == {}
         missing.append(result["missing"])
         assert not [path for path in result["missing"] if path.startswith(tuple(step))]
         if n == 1:  # the child's disclosure is in
@@ -131,7 +138,13 @@ def test_the_api_flow_end_to_end(as_officer: Browserless, session: Session) -> N
     assert "children" in missing[1]
     assert len(missing[1]) > len(missing[2]) > len(missing[3])
     assert missing[3] == []
-    assert result["answers"] == answers
+    # Stored as sent, each child, adult and injury given an id (a UUID) by the server.
+    final = result["answers"]
+    assert without_ids(final) == answers
+    item_ids = list_item_ids(final)
+    assert len(item_ids) == 2  # the child and the adult
+    assert all(str(uuid.UUID(i)) == i for i in item_ids)
+    assert len(set(item_ids)) == len(item_ids)
 
     submitted = _submit(as_officer, incident_id)
     assert submitted.status_code == 200, submitted.text
@@ -148,13 +161,14 @@ def test_the_api_flow_end_to_end(as_officer: Browserless, session: Session) -> N
     shown = _get(as_officer, incident_id)
     assert shown["reference"] == receipt["reference"]
     assert shown["status"] == "submitted"
-    assert shown["answers"] == answers
+    assert shown["answers"] == final  # the same ids after submission
+    assert shown["hidden_answers"] == {}
     assert shown["suggested_grade"] == "high"
 
     later = _put(as_officer, incident_id, {"incident.summary": "changed afterwards"})
     assert later.status_code == 409
     assert later.json() == {"error": "incident_locked"}
-    assert _get(as_officer, incident_id)["answers"] == answers
+    assert _get(as_officer, incident_id)["answers"] == final
 
 
 def test_prompt_set_has_types_conditions_and_nested_prompts(as_officer: Browserless) -> None:
@@ -187,20 +201,43 @@ def test_prompt_set_has_types_conditions_and_nested_prompts(as_officer: Browserl
 # --- answers -----------------------------------------------------------------------------------
 
 
-def test_an_answer_whose_condition_does_not_hold_is_ignored(as_officer: Browserless) -> None:
+def test_an_answer_whose_condition_does_not_hold_is_kept_hidden_until_submission(
+    as_officer: Browserless, session: Session
+) -> None:
     incident_id = _new_incident(as_officer)
-    answers = {
-        "gate.children_present": True,
-        "children": [child_answers(child__not_seen_reason="She was asleep upstairs")],
-        "nonsense.prompt": "x",
-    }
+    # Amy was seen, so the reason she was not seen is hidden; "nonsense.prompt" is no prompt.
+    child = child_answers(child__not_seen_reason="She was asleep upstairs")
+    answers = {**complete_answers(children=[child]), "nonsense.prompt": "x"}
     saved = _put(as_officer, incident_id, answers)
     assert saved.status_code == 200, saved.text
-    assert set(saved.json()["ignored"]) == {"children[0].child.not_seen_reason", "nonsense.prompt"}
-    stored = _get(as_officer, incident_id)["answers"]
-    assert "child.not_seen_reason" not in stored["children"][0]
-    assert "nonsense.prompt" not in stored
-    assert stored["children"][0]["child.name"] == "Amy Smith"
+    body = saved.json()
+    assert body["unknown"] == ["nonsense.prompt"]  # reported, not stored
+    hidden = {"children[0].child.not_seen_reason": "She was asleep upstairs"}
+    assert body["hidden_answers"] == hidden
+    assert body["missing"] == []  # a hidden answer is not counted
+    shown = _get(as_officer, incident_id)
+    assert shown["hidden_answers"] == hidden
+    assert "child.not_seen_reason" not in shown["answers"]["children"][0]
+    assert "nonsense.prompt" not in shown["answers"]
+    assert shown["answers"]["children"][0]["child.name"] == "Amy Smith"
+    # Kept in the draft (not shown), the unknown key not stored at all.
+    incident = session.get(Incident, uuid.UUID(incident_id))
+    assert incident is not None
+    assert incident.answers["children"][0]["child.not_seen_reason"] == "She was asleep upstairs"
+    assert "nonsense.prompt" not in incident.answers
+
+    # Dropped when the referral is submitted: from the referral and from the incident.
+    assert _submit(as_officer, incident_id).status_code == 200
+    after = _get(as_officer, incident_id)
+    assert after["hidden_answers"] == {}
+    assert "child.not_seen_reason" not in after["answers"]["children"][0]
+    session.expire_all()
+    incident = session.get(Incident, uuid.UUID(incident_id))
+    assert incident is not None
+    assert "child.not_seen_reason" not in incident.answers["children"][0]
+    (version,) = session.exec(select(ReferralVersion)).all()
+    assert version.answers["children"][0]["child.name"] == "Amy Smith"
+    assert "child.not_seen_reason" not in version.answers["children"][0]
 
 
 def test_answers_merge_by_top_level_key(as_officer: Browserless) -> None:
@@ -446,7 +483,13 @@ def test_openapi_lists_the_api_with_examples(client: Browserless) -> None:
 def test_the_documented_answer_examples_are_accepted(as_officer: Browserless) -> None:
     spec = as_officer.get("/openapi.json").json()
     incident_id = _new_incident(as_officer)
+    sent_ids: list[str] = []
     for example in _body_examples(spec, f"{API}/incidents/{{incident_id}}/answers", "put"):
         response = _put(as_officer, incident_id, example["answers"])
         assert response.status_code == 200, response.text
-        assert response.json()["ignored"] == []
+        assert response.json()["unknown"] == []
+        # An item sent with an id (one the client made) is stored under that id.
+        ids = [i for i in list_item_ids(example["answers"]) if i is not None]
+        assert set(ids) <= set(list_item_ids(response.json()["answers"]))
+        sent_ids += ids
+    assert sent_ids  # the examples show a child with its id

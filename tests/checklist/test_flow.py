@@ -1,7 +1,8 @@
 """The officer's HTML flow: starting an incident, every screen drawn, resuming, the task list.
 
-The helpers here (``start``, ``put``, ``stored``, ``every_screen_url``) are shared by the other
-``test_flow_*`` modules.
+The helpers here (``start``, ``put``, ``stored``, ``child_ids``, ``item_ids``, ``add_child``,
+``every_screen_url``) are shared by the other ``test_flow_*`` modules. Pages name children and
+items by their stable ``id`` (a UUID in the stored answers), never by position.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from tests.helpers import Browserless, check_page
 pytestmark = pytest.mark.db
 
 PS = promptset.current()
-UUID_IN_URL = re.compile(r"/incidents/([0-9a-f-]{36})")
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+UUID_IN_URL = re.compile(rf"/incidents/({UUID})")
 
 
 def start(client: Browserless, client_uuid: uuid.UUID | None = None) -> str:
@@ -51,6 +53,31 @@ def stored(session: Session, incident_id: str) -> dict[str, Any]:
     return dict(incident.answers)
 
 
+def child_ids(session: Session, incident_id: str) -> list[str]:
+    """The stored children's ids, in order."""
+    return [child["id"] for child in stored(session, incident_id).get("children", [])]
+
+
+def item_ids(
+    session: Session, incident_id: str, repeat: str, child: int | None = None
+) -> list[str]:
+    """The stored ids of the items of ``repeat`` (inside the ``child``-th child if given)."""
+    scope = stored(session, incident_id)
+    if child is not None:
+        scope = scope["children"][child]
+    return [item["id"] for item in scope.get(repeat, [])]
+
+
+def add_child(client: Browserless, incident_id: str) -> str:
+    """Press "Add a child"; the new child's id, read from where it leads (the child's page)."""
+    response = client.form(f"/incidents/{incident_id}/children/add")
+    assert response.status_code == 303, response.text[:500]
+    location = response.headers["location"]
+    match = re.fullmatch(rf"/incidents/{incident_id}/c/({UUID})/s/child/1", location)
+    assert match, location
+    return match[1]
+
+
 def with_injury_and_adult() -> dict[str, Any]:
     """Complete answers where the child has an injury (so the injury pages exist)."""
     injury = {
@@ -65,20 +92,23 @@ def with_injury_and_adult() -> dict[str, Any]:
 
 
 def every_screen_url(incident_id: str, answers: dict[str, Any]) -> list[str]:
-    """Each page an officer can reach for these answers (the check page and task list too)."""
+    """Each page an officer can reach for these stored answers (items carry their ids), the
+    check page and task list too."""
     base = f"/incidents/{incident_id}"
     urls = [base, f"{base}/children", f"{base}/check"]
     urls += [s.url(incident_id) for s in screens.flow(PS, answers)]
-    for i in range(screens.children_count(answers)):
-        urls += [f"{base}/c/{i}/s/child/{p + 1}" for p in range(screens.section_pages(PS, "child"))]
-        urls.append(f"{base}/c/{i}/remove")
-        for j, _ in enumerate(answers["children"][i].get("observed.injuries", [])):
+    for child in answers.get("children", []):
+        c = f"{base}/c/{child['id']}"
+        urls += [f"{c}/s/child/{p + 1}" for p in range(screens.section_pages(PS, "child"))]
+        urls.append(f"{c}/remove")
+        for injury in child.get("observed.injuries", []):
             urls += [
-                f"{base}/c/{i}/r/observed.injuries/{j}",
-                f"{base}/c/{i}/r/observed.injuries/{j}/remove",
+                f"{c}/r/observed.injuries/{injury['id']}",
+                f"{c}/r/observed.injuries/{injury['id']}/remove",
             ]
-    for j, _ in enumerate(answers.get("household.adults", [])):
-        urls += [f"{base}/r/household.adults/{j}", f"{base}/r/household.adults/{j}/remove"]
+    for adult in answers.get("household.adults", []):
+        a = f"{base}/r/household.adults/{adult['id']}"
+        urls += [a, f"{a}/remove"]
     return urls
 
 
@@ -128,11 +158,11 @@ def test_a_malformed_client_uuid_gets_a_plain_page(as_officer: Browserless) -> N
 
 @pytest.mark.parametrize("answers", [complete_answers(), with_injury_and_adult()])
 def test_every_screen_renders_for_a_complete_incident(
-    as_officer: Browserless, answers: dict[str, Any]
+    as_officer: Browserless, session: Session, answers: dict[str, Any]
 ) -> None:
     incident_id = start(as_officer)
     put(as_officer, incident_id, answers)
-    urls = every_screen_url(incident_id, answers)
+    urls = every_screen_url(incident_id, stored(session, incident_id))
     assert len(urls) > 15
     for url in urls:
         response = as_officer.get(url)
@@ -152,13 +182,14 @@ def test_every_screen_renders_for_an_empty_incident(as_officer: Browserless) -> 
         check_page(response.text)
 
 
-def test_screens_show_saved_answers(as_officer: Browserless) -> None:
+def test_screens_show_saved_answers(as_officer: Browserless, session: Session) -> None:
     incident_id = start(as_officer)
     put(as_officer, incident_id, complete_answers())
     page = as_officer.get(f"/incidents/{incident_id}/s/incident/1").text
     assert 'value="INC-2026-0310-123"' in page
     assert 'value="21:15"' in page  # the incident time, in UK local time
-    child = as_officer.get(f"/incidents/{incident_id}/c/0/s/child/1").text
+    (amy,) = child_ids(session, incident_id)
+    child = as_officer.get(f"/incidents/{incident_id}/c/{amy}/s/child/1").text
     assert 'value="27"' in child and 'value="2019"' in child
 
 
@@ -170,22 +201,36 @@ def test_screens_show_saved_answers(as_officer: Browserless) -> None:
         "/s/incident/99",
         "/s/voice/1",  # a per-child section needs a child
         "/s/risk/1",  # answered on the check page
-        "/c/0/s/incident/1",
-        "/c/5/s/child/1",
-        "/c/0/s/voice/1",
-        "/r/incident.type/0",
-        "/r/household.adults/7",
-        "/r/observed.injuries/0",  # injuries belong to a child
-        "/c/0/r/household.adults/0",
-        "/c/9/remove",
-        "/r/household.adults/9/remove",
+        "/c/{child}/s/incident/1",
+        "/c/{unknown}/s/child/1",  # no such child
+        "/c/0/s/child/1",  # children are named by id, not position
+        "/c/{unknown}/s/voice/1",
+        "/c/{child}/s/child/99",
+        "/r/incident.type/{adult}",
+        "/r/household.adults/{unknown}",
+        "/r/household.adults/0",  # items are named by id, not position
+        "/r/observed.injuries/{unknown}",  # injuries belong to a child
+        "/c/{child}/r/observed.injuries/{unknown}",
+        "/c/{child}/r/household.adults/{adult}",
+        "/c/{unknown}/remove",
+        "/c/0/remove",
+        "/r/household.adults/{unknown}/remove",
     ],
 )
-def test_pages_that_do_not_exist_are_404(as_officer: Browserless, url: str) -> None:
+def test_pages_that_do_not_exist_are_404(
+    as_officer: Browserless, session: Session, url: str
+) -> None:
     incident_id = start(as_officer)
-    response = as_officer.get(f"/incidents/{incident_id}{url}")
-    assert response.status_code == 404, response.status_code
+    put(as_officer, incident_id, complete_answers())
+    (child,) = child_ids(session, incident_id)
+    (adult,) = item_ids(session, incident_id, "household.adults")
+    path = url.format(child=child, adult=adult, unknown=uuid.uuid4())
+    response = as_officer.get(f"/incidents/{incident_id}{path}")
+    assert response.status_code == 404, (path, response.status_code)
     check_page(response.text)
+    # The same pages for the child and adult that exist are there.
+    assert as_officer.get(f"/incidents/{incident_id}/c/{child}/s/child/1").status_code == 200
+    assert as_officer.get(f"/incidents/{incident_id}/r/household.adults/{adult}").status_code == 200
 
 
 # --- the task list and resuming ----------------------------------------------------------------
@@ -218,12 +263,15 @@ def test_continue_goes_to_the_first_screen_with_something_missing(
     assert "Is a parent or carer able" in as_officer.get(link[1]).text
 
 
-def test_continue_goes_to_the_missing_child_answer(as_officer: Browserless) -> None:
+def test_continue_goes_to_the_missing_child_answer(
+    as_officer: Browserless, session: Session
+) -> None:
     incident_id = start(as_officer)
     put(as_officer, incident_id, complete_answers(children=[child_answers(child__sex=None)]))
+    (amy,) = child_ids(session, incident_id)
     page = as_officer.get(f"/incidents/{incident_id}").text
     link = re.search(r'href="([^"]+)"[^>]*>\s*Continue where you left off', page)
-    assert link and link[1].startswith(f"/incidents/{incident_id}/c/0/s/child/")
+    assert link and link[1].startswith(f"/incidents/{incident_id}/c/{amy}/s/child/")
     assert "Sex" in as_officer.get(link[1]).text
 
 
@@ -242,19 +290,28 @@ def test_complete_incident_resumes_at_the_check_page(as_officer: Browserless) ->
     assert "Ready to check" in page
 
 
-def test_the_per_child_pages_go_child_by_child(as_officer: Browserless) -> None:
+def test_the_per_child_pages_go_child_by_child(as_officer: Browserless, session: Session) -> None:
     incident_id = start(as_officer)
     ben = child_answers(**{"child.name": "Ben Smith", "child.dob": "2021-05-01"})
     put(as_officer, incident_id, complete_answers(children=[child_answers(), ben]))
+    amy_id, ben_id = child_ids(session, incident_id)
     base = f"/incidents/{incident_id}"
     order = [s.url(incident_id) for s in screens.flow(PS, stored_answers(as_officer, incident_id))]
-    at = order.index(f"{base}/c/0/s/observed/1")
-    assert order[at + 1] == f"{base}/c/1/s/voice/1"
+    at = order.index(f"{base}/c/{amy_id}/s/observed/1")
+    assert order[at + 1] == f"{base}/c/{ben_id}/s/voice/1"
     children = as_officer.get(f"{base}/children").text
-    assert f'href="{base}/c/0/s/voice/1"' in children  # Continue: the first child's voice
+    assert f'href="{base}/c/{amy_id}/s/voice/1"' in children  # Continue: the first child's voice
+
+
+def api_incident(client: Browserless, incident_id: str) -> dict[str, Any]:
+    """The incident as the JSON API gives it (``answers`` holds only what shows; answers kept
+    but hidden are under ``hidden_answers``)."""
+    response = client.get(f"/api/v1/incidents/{incident_id}")
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def stored_answers(client: Browserless, incident_id: str) -> dict[str, Any]:
-    response = client.get(f"/api/v1/incidents/{incident_id}")
-    answers: dict[str, Any] = response.json()["answers"]
+    answers: dict[str, Any] = api_incident(client, incident_id)["answers"]
     return answers

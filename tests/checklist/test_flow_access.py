@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from app.accounts.models import Team
 from app.main import app
-from tests.checklist.test_flow import put, start, stored, with_injury_and_adult
+from tests.checklist.test_flow import api_incident, put, start, stored, with_injury_and_adult
 from tests.checklist.test_flow_submit import submit
 from tests.factories import PASSWORD, make_user
 from tests.helpers import Browserless, check_page
@@ -26,20 +26,20 @@ BY_ID: list[tuple[str, str]] = [
     ("POST", "/incidents/{id}/s/incident/1"),
     ("GET", "/incidents/{id}/children"),
     ("POST", "/incidents/{id}/children/add"),
-    ("GET", "/incidents/{id}/c/0/s/child/1"),
-    ("POST", "/incidents/{id}/c/0/s/child/1"),
-    ("GET", "/incidents/{id}/c/0/s/voice/1"),
-    ("POST", "/incidents/{id}/c/0/s/voice/1"),
-    ("GET", "/incidents/{id}/c/0/remove"),
-    ("POST", "/incidents/{id}/c/0/remove"),
-    ("GET", "/incidents/{id}/r/household.adults/0"),
-    ("POST", "/incidents/{id}/r/household.adults/0"),
-    ("GET", "/incidents/{id}/r/household.adults/0/remove"),
-    ("POST", "/incidents/{id}/r/household.adults/0/remove"),
-    ("GET", "/incidents/{id}/c/0/r/observed.injuries/0"),
-    ("POST", "/incidents/{id}/c/0/r/observed.injuries/0"),
-    ("GET", "/incidents/{id}/c/0/r/observed.injuries/0/remove"),
-    ("POST", "/incidents/{id}/c/0/r/observed.injuries/0/remove"),
+    ("GET", "/incidents/{id}/c/{child}/s/child/1"),
+    ("POST", "/incidents/{id}/c/{child}/s/child/1"),
+    ("GET", "/incidents/{id}/c/{child}/s/voice/1"),
+    ("POST", "/incidents/{id}/c/{child}/s/voice/1"),
+    ("GET", "/incidents/{id}/c/{child}/remove"),
+    ("POST", "/incidents/{id}/c/{child}/remove"),
+    ("GET", "/incidents/{id}/r/household.adults/{adult}"),
+    ("POST", "/incidents/{id}/r/household.adults/{adult}"),
+    ("GET", "/incidents/{id}/r/household.adults/{adult}/remove"),
+    ("POST", "/incidents/{id}/r/household.adults/{adult}/remove"),
+    ("GET", "/incidents/{id}/c/{child}/r/observed.injuries/{injury}"),
+    ("POST", "/incidents/{id}/c/{child}/r/observed.injuries/{injury}"),
+    ("GET", "/incidents/{id}/c/{child}/r/observed.injuries/{injury}/remove"),
+    ("POST", "/incidents/{id}/c/{child}/r/observed.injuries/{injury}/remove"),
     ("GET", "/incidents/{id}/close"),
     ("POST", "/incidents/{id}/close"),
     ("GET", "/incidents/{id}/check"),
@@ -57,20 +57,40 @@ class Owned:
     draft: str  # a draft incident with a child, an injury and an adult
     submitted: str  # a submitted incident
     reference: str  # its referral's reference
+    child: str  # the draft's child's id
+    adult: str  # the draft's adult's id
+    injury: str  # the draft's child's injury's id
 
     def url(self, path: str) -> str:
-        return path.format(id=self.draft, ref=self.reference)
+        return path.format(
+            id=self.draft,
+            ref=self.reference,
+            child=self.child,
+            adult=self.adult,
+            injury=self.injury,
+        )
 
 
 @pytest.fixture
 def owned(as_officer: Browserless) -> Owned:
     draft = start(as_officer)
     put(as_officer, draft, with_injury_and_adult())
+    answers = api_incident(as_officer, draft)["answers"]
+    (child,) = answers["children"]
+    (adult,) = answers["household.adults"]
+    (injury,) = child["observed.injuries"]
     done = start(as_officer)
     put(as_officer, done, with_injury_and_adult())
     location = submit(as_officer, done).headers["location"]
     reference = location.removeprefix("/referrals/").split("?")[0]
-    return Owned(draft=draft, submitted=done, reference=reference)
+    return Owned(
+        draft=draft,
+        submitted=done,
+        reference=reference,
+        child=child["id"],
+        adult=adult["id"],
+        injury=injury["id"],
+    )
 
 
 @pytest.fixture
@@ -144,7 +164,9 @@ def test_only_officers_may_use_the_checklist_pages(
 
 
 def test_the_owner_may_use_every_page(as_officer: Browserless, owned: Owned) -> None:
-    removals_last = sorted(BY_ID, key=lambda r: (r[1].endswith("remove"), "/c/0/remove" in r[1]))
+    removals_last = sorted(
+        BY_ID, key=lambda r: (r[1].endswith("remove"), "/c/{child}/remove" in r[1])
+    )
     for method, path in [*NO_ID, *removals_last]:
         status = _send(as_officer, method, owned.url(path))
         assert status in (200, 303, 409, 422), (method, path, status)

@@ -6,12 +6,23 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.checklist.models import Incident, IncidentStatus
+from app.referrals.models import Referral, ReferralVersion
 from tests.checklist.builders import complete_answers
-from tests.checklist.test_flow import put, start, stored, with_injury_and_adult
+from tests.checklist.test_flow import (
+    add_child,
+    api_incident,
+    child_ids,
+    item_ids,
+    put,
+    start,
+    stored,
+    with_injury_and_adult,
+)
 from tests.checklist.test_flow_save import GATE_YES, post_page, summary_links
+from tests.checklist.test_flow_submit import submit
 from tests.helpers import Browserless, check_page
 
 pytestmark = pytest.mark.db
@@ -35,37 +46,44 @@ def test_add_change_and_remove_children(as_officer: Browserless, session: Sessio
     assert page.status_code == 200
     assert "Add a child" in page.text
 
-    added = as_officer.form(f"{base}/children/add")
-    assert added.status_code == 303
-    assert added.headers["location"] == f"{base}/c/0/s/child/1"
-    post_page(as_officer, f"{base}/c/0/s/child/1", {"child.name": "Amy Smith"})
-    as_officer.form(f"{base}/children/add")
-    post_page(as_officer, f"{base}/c/1/s/child/1", {"child.name": "Ben Smith"})
-    names = [c.get("child.name") for c in stored(session, incident_id)["children"]]
-    assert names == ["Amy Smith", "Ben Smith"]
+    # Adding a child makes it an id, kept for life, and opens its page.
+    amy = add_child(as_officer, incident_id)
+    assert child_ids(session, incident_id) == [amy]
+    post_page(as_officer, f"{base}/c/{amy}/s/child/1", {"child.name": "Amy Smith"})
+    ben = add_child(as_officer, incident_id)
+    assert ben != amy
+    post_page(as_officer, f"{base}/c/{ben}/s/child/1", {"child.name": "Ben Smith"})
+    children = stored(session, incident_id)["children"]
+    assert [(c["id"], c.get("child.name")) for c in children] == [
+        (amy, "Amy Smith"),
+        (ben, "Ben Smith"),
+    ]
 
     listing = as_officer.get(f"{base}/children").text
     check_page(listing)
     assert "Amy Smith" in listing and "Ben Smith" in listing
     assert "Add another child" in listing
-    assert f'href="{base}/c/1/s/child/1"' in listing  # Change
+    assert f'href="{base}/c/{ben}/s/child/1"' in listing  # Change
     assert "Incomplete" in listing
 
     # Change the second child.
-    post_page(as_officer, f"{base}/c/1/s/child/1", {"child.name": "Ben Jones"})
+    post_page(as_officer, f"{base}/c/{ben}/s/child/1", {"child.name": "Ben Jones"})
     assert stored(session, incident_id)["children"][1]["child.name"] == "Ben Jones"
 
     # Remove the first: a confirmation page first, and nothing removed by looking at it.
-    confirm = as_officer.get(f"{base}/c/0/remove")
+    confirm = as_officer.get(f"{base}/c/{amy}/remove")
     assert confirm.status_code == 200
     check_page(confirm.text)
     assert "Are you sure you want to remove this child: Amy Smith?" in confirm.text
     assert len(stored(session, incident_id)["children"]) == 2
-    removed = as_officer.form(f"{base}/c/0/remove")
+    removed = as_officer.form(f"{base}/c/{amy}/remove")
     assert removed.status_code == 303
     assert removed.headers["location"] == f"{base}/children"
-    names = [c.get("child.name") for c in stored(session, incident_id)["children"]]
-    assert names == ["Ben Jones"]
+    children = stored(session, incident_id)["children"]
+    assert [(c["id"], c.get("child.name")) for c in children] == [(ben, "Ben Jones")]
+    # Ben keeps his id and his pages now that he is the first child; Amy's pages are gone.
+    assert as_officer.get(f"{base}/c/{ben}/s/child/1").status_code == 200
+    assert as_officer.get(f"{base}/c/{amy}/s/child/1").status_code == 404
 
 
 def test_children_list_before_the_gate_goes_to_the_task_list(as_officer: Browserless) -> None:
@@ -80,7 +98,8 @@ def test_removing_the_last_child_shows_the_empty_list(
 ) -> None:
     incident_id = start(as_officer)
     put(as_officer, incident_id, complete_answers())
-    as_officer.form(f"/incidents/{incident_id}/c/0/remove")
+    (amy,) = child_ids(session, incident_id)
+    assert as_officer.form(f"/incidents/{incident_id}/c/{amy}/remove").status_code == 303
     assert stored(session, incident_id)["children"] == []
     page = as_officer.get(f"/incidents/{incident_id}/children").text
     assert "Add a child" in page
@@ -102,14 +121,15 @@ def test_add_change_and_remove_adults(as_officer: Browserless, session: Session)
         {"household.previous_incidents_12m": "2", "action": "add:household.adults"},
     )
     assert added.status_code == 303
-    assert added.headers["location"] == f"{base}/r/household.adults/0"
+    (jo,) = item_ids(session, incident_id, "household.adults")
+    assert added.headers["location"] == f"{base}/r/household.adults/{jo}"
     assert stored(session, incident_id)["household.previous_incidents_12m"] == 2
-    page = as_officer.get(f"{base}/r/household.adults/0")
+    page = as_officer.get(f"{base}/r/household.adults/{jo}")
     check_page(page.text)
     assert "Adult 1" in page.text
     saved = post_page(
         as_officer,
-        f"{base}/r/household.adults/0",
+        f"{base}/r/household.adults/{jo}",
         {
             "adult.name": "Jo Smith",
             "adult.dob-day": "1",
@@ -125,6 +145,7 @@ def test_add_change_and_remove_adults(as_officer: Browserless, session: Session)
     assert saved.headers["location"] == household  # back to the list
     assert stored(session, incident_id)["household.adults"] == [
         {
+            "id": jo,
             "adult.name": "Jo Smith",
             "adult.dob": "1990-02-01",
             "adult.relationship": "mother",
@@ -135,28 +156,31 @@ def test_add_change_and_remove_adults(as_officer: Browserless, session: Session)
     ]
     listing = as_officer.get(household).text
     assert "Jo Smith" in listing and "Add another adult" in listing
-    assert f'href="{base}/r/household.adults/0/remove"' in listing
+    assert f'href="{base}/r/household.adults/{jo}/remove"' in listing
 
-    post_page(as_officer, household, {"action": "add:household.adults"})
-    post_page(as_officer, f"{base}/r/household.adults/1", {"adult.name": "Lee Brown"})
+    another = post_page(as_officer, household, {"action": "add:household.adults"})
+    jo_again, lee = item_ids(session, incident_id, "household.adults")
+    assert jo_again == jo and lee != jo
+    assert another.headers["location"] == f"{base}/r/household.adults/{lee}"
+    post_page(as_officer, f"{base}/r/household.adults/{lee}", {"adult.name": "Lee Brown"})
     # Change the first adult.
     post_page(
         as_officer,
-        f"{base}/r/household.adults/0",
+        f"{base}/r/household.adults/{jo}",
         {"adult.name": "Jo Smyth", "adult.relationship": "mother"},
     )
     adults = stored(session, incident_id)["household.adults"]
-    assert [a["adult.name"] for a in adults] == ["Jo Smyth", "Lee Brown"]
+    assert [(a["id"], a["adult.name"]) for a in adults] == [(jo, "Jo Smyth"), (lee, "Lee Brown")]
     assert adults[0]["adult.relationship"] == "mother"
     assert "adult.dob" not in adults[0]  # cleared on the form: cleared
 
-    confirm = as_officer.get(f"{base}/r/household.adults/0/remove")
+    confirm = as_officer.get(f"{base}/r/household.adults/{jo}/remove")
     assert "remove this adult: Jo Smyth" in confirm.text
     assert len(stored(session, incident_id)["household.adults"]) == 2
-    removed = as_officer.form(f"{base}/r/household.adults/0/remove")
+    removed = as_officer.form(f"{base}/r/household.adults/{jo}/remove")
     assert removed.status_code == 303 and removed.headers["location"] == household
     adults = stored(session, incident_id)["household.adults"]
-    assert [a["adult.name"] for a in adults] == ["Lee Brown"]
+    assert [(a["id"], a["adult.name"]) for a in adults] == [(lee, "Lee Brown")]
 
 
 def test_an_adult_with_a_future_date_of_birth_is_refused(
@@ -164,9 +188,10 @@ def test_an_adult_with_a_future_date_of_birth_is_refused(
 ) -> None:
     incident_id = start(as_officer)
     put(as_officer, incident_id, {**GATE_YES, "household.adults": [{}]})
+    (jo,) = item_ids(session, incident_id, "household.adults")
     response = post_page(
         as_officer,
-        f"/incidents/{incident_id}/r/household.adults/0",
+        f"/incidents/{incident_id}/r/household.adults/{jo}",
         {
             "adult.name": "Jo",
             "adult.dob-day": "1",
@@ -177,15 +202,16 @@ def test_an_adult_with_a_future_date_of_birth_is_refused(
     assert response.status_code == 422
     assert 'href="#f-adult-dob-day"' in response.text
     assert "must be today or in the past" in response.text
-    assert stored(session, incident_id)["household.adults"] == [{"adult.name": "Jo"}]
+    assert stored(session, incident_id)["household.adults"] == [{"id": jo, "adult.name": "Jo"}]
 
 
 def test_add_change_and_remove_injuries(as_officer: Browserless, session: Session) -> None:
     incident_id = start(as_officer)
     answers = complete_answers()
     put(as_officer, incident_id, answers)
+    (amy,) = child_ids(session, incident_id)
     base = f"/incidents/{incident_id}"
-    observed = f"{base}/c/0/s/observed/1"
+    observed = f"{base}/c/{amy}/s/observed/1"
     page = as_officer.get(observed).text
     assert 'value="add:observed.injuries"' in page
     added = post_page(
@@ -199,13 +225,15 @@ def test_add_change_and_remove_injuries(as_officer: Browserless, session: Sessio
         },
     )
     assert added.status_code == 303
-    assert added.headers["location"] == f"{base}/c/0/r/observed.injuries/0"
-    item = as_officer.get(f"{base}/c/0/r/observed.injuries/0")
+    (bruise,) = item_ids(session, incident_id, "observed.injuries", child=0)
+    injury_url = f"{base}/c/{amy}/r/observed.injuries/{bruise}"
+    assert added.headers["location"] == injury_url
+    item = as_officer.get(injury_url)
     check_page(item.text)
     assert "Injury 1" in item.text
     saved = post_page(
         as_officer,
-        f"{base}/c/0/r/observed.injuries/0",
+        injury_url,
         {
             "injury.location": "left upper arm",
             "injury.size": "2cm",
@@ -217,6 +245,7 @@ def test_add_change_and_remove_injuries(as_officer: Browserless, session: Sessio
     child = stored(session, incident_id)["children"][0]
     assert child["observed.injuries"] == [
         {
+            "id": bruise,
             "injury.location": "left upper arm",
             "injury.size": "2cm",
             "injury.skin_broken": False,
@@ -225,24 +254,49 @@ def test_add_change_and_remove_injuries(as_officer: Browserless, session: Sessio
     ]
     assert "left upper arm" in as_officer.get(observed).text
 
-    confirm = as_officer.get(f"{base}/c/0/r/observed.injuries/0/remove")
+    confirm = as_officer.get(f"{injury_url}/remove")
     assert confirm.status_code == 200 and "left upper arm" in confirm.text
-    removed = as_officer.form(f"{base}/c/0/r/observed.injuries/0/remove")
+    removed = as_officer.form(f"{injury_url}/remove")
     assert removed.status_code == 303 and removed.headers["location"] == observed
     assert "observed.injuries" not in stored(session, incident_id)["children"][0]
 
 
-def test_injuries_are_dropped_when_no_injury_is_seen(
+def test_injuries_are_kept_hidden_when_no_injury_is_seen_and_dropped_at_submission(
     as_officer: Browserless, session: Session
 ) -> None:
     incident_id = start(as_officer)
     put(as_officer, incident_id, with_injury_and_adult())
-    post_page(
-        as_officer,
-        f"/incidents/{incident_id}/c/0/s/observed/1",
-        {"observed.demeanour": "Quiet", "observed.injury": "no", "observed.medical_needed": "no"},
-    )
+    injuries = stored(session, incident_id)["children"][0]["observed.injuries"]
+    (amy,) = child_ids(session, incident_id)
+    observed = f"/incidents/{incident_id}/c/{amy}/s/observed/1"
+    form = {"observed.demeanour": "Quiet", "observed.medical_needed": "no"}
+    post_page(as_officer, observed, {**form, "observed.injury": "no"})
+    # Kept in the draft as they were (ids too), but not shown, validated or counted.
+    child = stored(session, incident_id)["children"][0]
+    assert child["observed.injury"] is False
+    assert child["observed.injuries"] == injuries
+    shown = api_incident(as_officer, incident_id)
+    assert "observed.injuries" not in shown["answers"]["children"][0]
+    assert shown["hidden_answers"] == {
+        f"children[0].observed.injuries[0].{key}": value
+        for key, value in injuries[0].items()
+        if key != "id"
+    }
+    assert shown["missing"] == []
+    # "Yes" again: they are back.
+    post_page(as_officer, observed, {**form, "observed.injury": "yes"})
+    back = api_incident(as_officer, incident_id)
+    assert back["answers"]["children"][0]["observed.injuries"] == injuries
+    assert back["hidden_answers"] == {}
+    # "No" once more, then submitted: the hidden injuries are dropped from the record.
+    post_page(as_officer, observed, {**form, "observed.injury": "no"})
+    assert submit(as_officer, incident_id).status_code == 303
     assert "observed.injuries" not in stored(session, incident_id)["children"][0]
+    version = session.exec(
+        select(ReferralVersion).join(Referral).where(Referral.incident_id == uuid.UUID(incident_id))
+    ).one()
+    assert version.answers["children"][0]["observed.injury"] is False
+    assert "observed.injuries" not in version.answers["children"][0]
 
 
 def test_add_for_a_list_not_on_the_page_is_ignored(
@@ -262,7 +316,8 @@ def test_add_for_a_list_not_on_the_page_is_ignored(
 def test_removing_twice_is_harmless(as_officer: Browserless, session: Session) -> None:
     incident_id = start(as_officer)
     put(as_officer, incident_id, complete_answers())
-    url = f"/incidents/{incident_id}/r/household.adults/0/remove"
+    (jo,) = item_ids(session, incident_id, "household.adults")
+    url = f"/incidents/{incident_id}/r/household.adults/{jo}/remove"
     assert as_officer.form(url).status_code == 303
     assert as_officer.form(url).status_code == 303  # already gone: a retried request
     assert "household.adults" not in stored(session, incident_id)
@@ -359,7 +414,8 @@ def test_adding_an_injury_before_saying_there_is_one_explains(
     # Without JavaScript the "Add an injury" button shows before "Yes" is chosen.
     incident_id = start(as_officer)
     put(as_officer, incident_id, complete_answers())
-    observed = f"/incidents/{incident_id}/c/0/s/observed/1"
+    (amy,) = child_ids(session, incident_id)
+    observed = f"/incidents/{incident_id}/c/{amy}/s/observed/1"
     response = post_page(
         as_officer,
         observed,

@@ -1,5 +1,5 @@
 """Saving the checklist's screens: typed values, errors in plain words that keep what was typed,
-hidden answers dropped, and autosave."""
+hidden answers kept in the draft (dropped only at submission), and autosave."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from app.referrals.models import ReferralVersion
 from tests.checklist.builders import child_answers, complete_answers
-from tests.checklist.test_flow import put, start, stored
+from tests.checklist.test_flow import api_incident, child_ids, put, start, stored
 from tests.helpers import Browserless, check_page
 
 pytestmark = pytest.mark.db
@@ -39,11 +40,13 @@ def post_page(
     return client.form(url, body, headers=headers)
 
 
-def with_child(client: Browserless, **child: Any) -> str:
-    """An incident at the gate with one child entry (answers as given)."""
+def with_child(client: Browserless, **child: Any) -> tuple[str, str]:
+    """An incident at the gate with one child entry (answers as given): the incident's id and
+    the child's (made by the server)."""
     incident_id = start(client)
     put(client, incident_id, {**GATE_YES, "children": [child]})
-    return incident_id
+    (stored_child,) = api_incident(client, incident_id)["answers"]["children"]
+    return incident_id, stored_child["id"]
 
 
 def summary_links(html: str) -> list[str]:
@@ -116,10 +119,10 @@ def test_gate_stores_yes_and_no(as_officer: Browserless, session: Session) -> No
 def test_child_page_stores_date_number_and_choices(
     as_officer: Browserless, session: Session
 ) -> None:
-    incident_id = with_child(as_officer)
+    incident_id, child_id = with_child(as_officer)
     response = post_page(
         as_officer,
-        f"/incidents/{incident_id}/c/0/s/child/1",
+        f"/incidents/{incident_id}/c/{child_id}/s/child/1",
         {
             "child.name": "Amy Smith",
             "child.dob-day": "27",
@@ -138,6 +141,7 @@ def test_child_page_stores_date_number_and_choices(
     assert response.headers["location"] == f"/incidents/{incident_id}/children"
     child = stored(session, incident_id)["children"][0]
     assert child == {
+        "id": child_id,
         "child.name": "Amy Smith",
         "child.dob": "2019-03-27",
         "child.sex": "female",
@@ -153,10 +157,10 @@ def test_child_page_stores_date_number_and_choices(
 def test_age_instead_of_date_of_birth_is_a_number(
     as_officer: Browserless, session: Session
 ) -> None:
-    incident_id = with_child(as_officer)
+    incident_id, child_id = with_child(as_officer)
     post_page(
         as_officer,
-        f"/incidents/{incident_id}/c/0/s/child/1",
+        f"/incidents/{incident_id}/c/{child_id}/s/child/1",
         {"child.name": "Baby Smith", "child.age_estimate": "0"},
     )
     assert stored(session, incident_id)["children"][0]["child.age_estimate"] == 0
@@ -222,8 +226,8 @@ CHILD_TYPED = {
 def test_a_bad_date_of_birth_is_422_with_the_summary_and_keeps_the_rest(
     as_officer: Browserless, session: Session, dob: tuple[str, str, str], message: str
 ) -> None:
-    incident_id = with_child(as_officer)
-    url = f"/incidents/{incident_id}/c/0/s/child/1"
+    incident_id, child_id = with_child(as_officer)
+    url = f"/incidents/{incident_id}/c/{child_id}/s/child/1"
     day, month, year = dob
     data = {**CHILD_TYPED, "child.dob-day": day, "child.dob-month": month, "child.dob-year": year}
     response = post_page(as_officer, url, data)
@@ -251,17 +255,17 @@ def test_a_bad_date_of_birth_is_422_with_the_summary_and_keeps_the_rest(
 def test_an_adult_age_is_refused_with_an_explanation(
     as_officer: Browserless, session: Session
 ) -> None:
-    incident_id = with_child(as_officer)
+    incident_id, child_id = with_child(as_officer)
     response = post_page(
         as_officer,
-        f"/incidents/{incident_id}/c/0/s/child/1",
+        f"/incidents/{incident_id}/c/{child_id}/s/child/1",
         {"child.name": "Kai", "child.age_estimate": "18"},
     )
     assert response.status_code == 422
     assert "add them to the adults in the household instead" in response.text
     assert summary_links(response.text) == ["#f-child-age_estimate"]
     assert 'value="18"' in response.text
-    assert stored(session, incident_id)["children"][0] == {"child.name": "Kai"}
+    assert stored(session, incident_id)["children"][0] == {"id": child_id, "child.name": "Kai"}
 
 
 @pytest.mark.parametrize(
@@ -364,38 +368,72 @@ def test_every_summary_link_has_a_target_on_the_page(as_officer: Browserless) ->
         assert f'id="{link[1:]}"' in response.text, link
 
 
-# --- hidden answers are dropped ----------------------------------------------------------------
+# --- hidden answers are kept in the draft, dropped at submission --------------------------------
 
 
-def test_answer_dropped_when_its_condition_stops_holding(
+def test_an_answer_hidden_by_a_later_answer_is_kept_and_comes_back(
     as_officer: Browserless, session: Session
 ) -> None:
-    incident_id = with_child(as_officer, **{"child.name": "Amy"})
-    url = f"/incidents/{incident_id}/c/0/s/child/1"
+    incident_id, child_id = with_child(as_officer, **{"child.name": "Amy"})
+    url = f"/incidents/{incident_id}/c/{child_id}/s/child/1"
     post_page(as_officer, url, {"child.seen": "no", "child.not_seen_reason": "Asleep upstairs"})
     assert stored(session, incident_id)["children"][0]["child.not_seen_reason"] == "Asleep upstairs"
     # The officer goes back and says the child was seen; the reason field still posts (no
-    # JavaScript), but it is not kept.
+    # JavaScript). It is kept in the draft, but not shown, validated or counted.
     post_page(as_officer, url, {"child.seen": "yes", "child.not_seen_reason": "Asleep upstairs"})
     child = stored(session, incident_id)["children"][0]
     assert child["child.seen"] is True
-    assert "child.not_seen_reason" not in child
+    assert child["child.not_seen_reason"] == "Asleep upstairs"
+    shown = api_incident(as_officer, incident_id)
+    assert "child.not_seen_reason" not in shown["answers"]["children"][0]
+    assert shown["hidden_answers"] == {"children[0].child.not_seen_reason": "Asleep upstairs"}
+    assert not [path for path in shown["missing"] if "not_seen_reason" in path]
+    # Its field is drawn with it (hidden while "yes" stands), so it is there again on "no".
+    assert "Asleep upstairs" in as_officer.get(url).text
+    as_officer.form(url, {"_present": "child.seen", "child.seen": "no"})
+    back = api_incident(as_officer, incident_id)
+    assert back["answers"]["children"][0]["child.not_seen_reason"] == "Asleep upstairs"
+    assert back["hidden_answers"] == {}
 
 
-def test_answers_on_other_pages_are_dropped_too(as_officer: Browserless, session: Session) -> None:
+def test_answers_hidden_on_other_pages_are_kept_until_submission(
+    as_officer: Browserless, session: Session
+) -> None:
+    from tests.checklist.test_flow_submit import submit  # it imports this module
+
     incident_id = start(as_officer)
     put(as_officer, incident_id, complete_answers())
-    assert "observed.demeanour" in stored(session, incident_id)["children"][0]
+    (child_id,) = child_ids(session, incident_id)
+    before = stored(session, incident_id)["children"][0]
+    assert "observed.demeanour" in before
     post_page(
         as_officer,
-        f"/incidents/{incident_id}/c/0/s/child/1",
+        f"/incidents/{incident_id}/c/{child_id}/s/child/1",
         {**_child_form(child_answers()), "child.seen": "no", "child.not_seen_reason": "Out"},
     )
+    # What was seen is hidden now that the child was not seen: kept in the draft, not shown.
     child = stored(session, incident_id)["children"][0]
-    assert "observed.demeanour" not in child and "observed.injury" not in child
+    assert child["observed.demeanour"] == before["observed.demeanour"]
+    assert child["observed.injury"] is False
+    shown = api_incident(as_officer, incident_id)
+    assert "observed.demeanour" not in shown["answers"]["children"][0]
+    assert "observed.injury" not in shown["answers"]["children"][0]
+    hidden = shown["hidden_answers"]
+    assert hidden["children[0].observed.demeanour"] == before["observed.demeanour"]
+    assert hidden["children[0].observed.injury"] is False
+    assert not [path for path in shown["missing"] if path in hidden]
+    # Submitted: the hidden answers are dropped from the referral and from the incident.
+    assert submit(as_officer, incident_id).status_code == 303
+    child = stored(session, incident_id)["children"][0]
+    assert child["child.not_seen_reason"] == "Out"
+    assert not [key for key in child if f"children[0].{key}" in hidden]
+    session.expire_all()
+    (version,) = session.exec(select(ReferralVersion)).all()
+    assert version.answers["children"][0]["child.not_seen_reason"] == "Out"
+    assert not [key for key in version.answers["children"][0] if f"children[0].{key}" in hidden]
 
 
-def test_no_child_reason_dropped_when_the_gate_turns_yes(
+def test_no_child_reason_kept_hidden_when_the_gate_turns_yes(
     as_officer: Browserless, session: Session
 ) -> None:
     incident_id = start(as_officer)
@@ -411,12 +449,19 @@ def test_no_child_reason_dropped_when_the_gate_turns_yes(
         url,
         {"gate.children_present": "yes", "gate.pregnancy": "no", "gate.no_child_reason": "Asked"},
     )
-    assert "gate.no_child_reason" not in stored(session, incident_id)
+    assert stored(session, incident_id)["gate.no_child_reason"] == "Asked"
+    shown = api_incident(as_officer, incident_id)
+    assert "gate.no_child_reason" not in shown["answers"]
+    assert shown["hidden_answers"] == {"gate.no_child_reason": "Asked"}
+    # Back to "no": the reason shows again, ready to close with.
+    as_officer.form(url, {"_present": ["gate.children_present"], "gate.children_present": "no"})
+    assert api_incident(as_officer, incident_id)["answers"]["gate.no_child_reason"] == "Asked"
+    assert "Asked" in as_officer.get(f"/incidents/{incident_id}/close").text
 
 
 def test_follow_ups_are_drawn_with_their_condition(as_officer: Browserless) -> None:
-    incident_id = with_child(as_officer, **{"child.name": "Amy"})
-    html = as_officer.get(f"/incidents/{incident_id}/c/0/s/child/1").text
+    incident_id, child_id = with_child(as_officer, **{"child.name": "Amy"})
+    html = as_officer.get(f"/incidents/{incident_id}/c/{child_id}/s/child/1").text
     box = re.search(
         r'<div class="tc-prompt[^"]*"\s+data-prompt="child.not_seen_reason"[^>]*>', html
     )
@@ -461,10 +506,10 @@ def test_autosave_returns_the_status_fragment_and_stores(
 def test_autosave_with_a_bad_answer_saves_the_rest_and_says_what(
     as_officer: Browserless, session: Session
 ) -> None:
-    incident_id = with_child(as_officer)
+    incident_id, child_id = with_child(as_officer)
     response = post_page(
         as_officer,
-        f"/incidents/{incident_id}/c/0/s/child/1",
+        f"/incidents/{incident_id}/c/{child_id}/s/child/1",
         {
             "child.name": "Amy",
             "child.dob-day": "40",
@@ -476,7 +521,7 @@ def test_autosave_with_a_bad_answer_saves_the_rest_and_says_what(
     assert response.status_code == 200  # htmx swaps only 2xx responses
     assert "Your other answers are saved, but not these" in response.text
     assert "date of birth as a real date" in response.text
-    assert stored(session, incident_id)["children"][0] == {"child.name": "Amy"}
+    assert stored(session, incident_id)["children"][0] == {"id": child_id, "child.name": "Amy"}
 
 
 def test_a_page_has_the_autosave_form(as_officer: Browserless) -> None:

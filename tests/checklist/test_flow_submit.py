@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from app.checklist.models import Incident, IncidentStatus
 from app.referrals.models import Referral, ReferralVersion
 from tests.checklist.builders import child_answers, complete_answers
-from tests.checklist.test_flow import put, start, stored
+from tests.checklist.test_flow import child_ids, item_ids, put, start, stored
 from tests.checklist.test_flow_save import post_page, summary_links
 from tests.helpers import Browserless, check_page
 
@@ -43,7 +43,7 @@ def _referrals(session: Session, incident_id: str) -> list[Referral]:
 
 
 def test_check_page_lists_answers_with_change_links_and_the_grade(
-    as_officer: Browserless,
+    as_officer: Browserless, session: Session
 ) -> None:
     incident_id = start(as_officer)
     answers = complete_answers(**{"action.police_protection": None})
@@ -58,6 +58,8 @@ def test_check_page_lists_answers_with_change_links_and_the_grade(
         "action.pp_reason": "Father's violence towards Amy",
     }
     put(as_officer, incident_id, answers)
+    (amy,) = child_ids(session, incident_id)
+    (jo,) = item_ids(session, incident_id, "household.adults")
     page = as_officer.get(f"/incidents/{incident_id}/check")
     assert page.status_code == 200
     html = page.text
@@ -65,20 +67,23 @@ def test_check_page_lists_answers_with_change_links_and_the_grade(
     assert "INC-2026-0310-123" in html
     assert "Amy Smith" in html
     assert "&#34;Daddy hit mummy and then he pushed me over&#34;" in html  # the child's words
-    assert f'href="/incidents/{incident_id}/c/0/s/voice/1"' in html  # Change the words
+    assert f'href="/incidents/{incident_id}/c/{amy}/s/voice/1"' in html  # Change the words
     assert f'href="/incidents/{incident_id}/s/incident/1"' in html
-    assert f'href="/incidents/{incident_id}/r/household.adults/0"' in html
+    assert f'href="/incidents/{incident_id}/r/household.adults/{jo}"' in html
     assert "Suggested grade: High" in html
     assert "High because: the child disclosed abuse (Amy Smith); police protection was used" in html
     assert "Submit referral" in html
 
 
-def test_check_page_lists_missing_answers_as_links(as_officer: Browserless) -> None:
+def test_check_page_lists_missing_answers_as_links(
+    as_officer: Browserless, session: Session
+) -> None:
     incident_id = start(as_officer)
     answers = complete_answers(children=[child_answers(child__sex=None)])
     del answers["home.carer_capable"]
     del answers["risk.rationale"]
     put(as_officer, incident_id, answers)
+    (amy,) = child_ids(session, incident_id)
     response = submit(as_officer, incident_id, **{"risk.rationale": ""})
     assert response.status_code == 422
     html = response.text
@@ -87,7 +92,7 @@ def test_check_page_lists_missing_answers_as_links(as_officer: Browserless) -> N
     assert "Answer these first (3)" in html
     assert "Child 1 (Amy Smith): Sex" in html
     links = summary_links(html)
-    assert f"/incidents/{incident_id}/c/0/s/child/1" in links
+    assert f"/incidents/{incident_id}/c/{amy}/s/child/1" in links
     assert f"/incidents/{incident_id}/s/home/2" in links
     assert "#f-risk-rationale" in links
     assert 'id="f-risk-rationale"' in html
@@ -165,29 +170,36 @@ def test_submitting_twice_gives_one_referral(as_officer: Browserless, session: S
 def test_a_submitted_incident_is_read_only(as_officer: Browserless, session: Session) -> None:
     incident_id = start(as_officer)
     put(as_officer, incident_id, complete_answers())
+    (amy,) = child_ids(session, incident_id)
+    (jo,) = item_ids(session, incident_id, "household.adults")
     location = submit(as_officer, incident_id).headers["location"]
     reference = location.split("/")[2].split("?")[0]
     base = f"/incidents/{incident_id}"
     overview = as_officer.get(base).text
     assert f'href="/referrals/{reference}"' in overview
-    page = as_officer.get(f"{base}/c/0/s/voice/1").text
+    page = as_officer.get(f"{base}/c/{amy}/s/voice/1").text
     assert "Save and continue" not in page and "can no longer be changed" in page
     household = as_officer.get(f"{base}/s/household/1").text
     check_page(household)
     assert "hx-post" not in household and '<fieldset class="tc-locked" disabled>' in household
     assert "Jo Smith" in household
     assert "Add another adult" not in household and "/remove" not in household
-    assert as_officer.get(f"{base}/r/household.adults/0/remove").status_code == 303
+    assert as_officer.get(f"{base}/r/household.adults/{jo}/remove").status_code == 303
     check = as_officer.get(f"{base}/check")
     assert check.status_code == 200 and "Submit referral" not in check.text
-    for url in (f"{base}/s/incident/1", f"{base}/c/0/s/child/1", f"{base}/r/household.adults/0"):
+    for url in (
+        f"{base}/s/incident/1",
+        f"{base}/c/{amy}/s/child/1",
+        f"{base}/r/household.adults/{jo}",
+    ):
         response = as_officer.form(url, {"_present": "incident.log_ref", "incident.log_ref": "X"})
         assert response.status_code == 409, url
         assert reference in response.text
-    for url in (f"{base}/children/add", f"{base}/c/0/remove", f"{base}/close"):
+    for url in (f"{base}/children/add", f"{base}/c/{amy}/remove", f"{base}/close"):
         assert as_officer.form(url).status_code in (409, 303), url
     assert stored(session, incident_id)["incident.log_ref"] == "INC-2026-0310-123"
-    assert len(stored(session, incident_id)["children"]) == 1
+    assert child_ids(session, incident_id) == [amy]
+    assert item_ids(session, incident_id, "household.adults") == [jo]
 
 
 # --- the rules the prompt file cannot say ------------------------------------------------------
@@ -225,10 +237,11 @@ def test_the_childs_words_are_needed_when_spoken_to(
 ) -> None:
     incident_id = start(as_officer)
     put(as_officer, incident_id, complete_answers(children=[child_answers(voice__words=None)]))
+    (amy,) = child_ids(session, incident_id)
     response = submit(as_officer, incident_id)
     assert response.status_code == 422
     assert "Child 1 (Amy Smith): What did the child say?" in response.text
-    assert f"/incidents/{incident_id}/c/0/s/voice/1" in summary_links(response.text)
+    assert f"/incidents/{incident_id}/c/{amy}/s/voice/1" in summary_links(response.text)
     assert _referrals(session, incident_id) == []
 
 
