@@ -78,7 +78,9 @@ class Settings(BaseSettings):
         if self.environment is Environment.PRODUCTION:
             key = self.secret_key.get_secret_value()
             if key == DEVELOPMENT_SECRET_KEY or len(key) < 32:
-                raise ValueError("SECRET_KEY must be set to a random string of 32 characters or more")
+                raise ValueError(
+                    "SECRET_KEY must be set to a random string of 32 characters or more"
+                )
         return self
 
     @property

@@ -27,8 +27,8 @@ from app.paths import STATIC_DIR
 from app.referrals import document_routes as referral_documents
 from app.referrals import history_routes as referral_history
 from app.referrals import routes as referrals
-from app.review import routes as review
 from app.request_guard import GuardRequestBody
+from app.review import routes as review
 from app.security import SecurityHeaders
 from app.templating import templates
 

@@ -1,6 +1,6 @@
 """Account housekeeping from the command line.
 
-    python -m app.accounts purge    delete expired sessions and spent sign-in throttle counters
+python -m app.accounts purge    delete expired sessions and spent sign-in throttle counters
 """
 
 from __future__ import annotations

@@ -3,10 +3,11 @@
 Every attempt is counted *before* its password is checked, by one atomic statement per counter
 (`INSERT ... ON CONFLICT DO UPDATE ... WHERE not blocked ... RETURNING`): attempts at the same
 moment queue on the row, so no more passwords are checked than the limit allows, on PostgreSQL
-as on SQLite. A successful sign-in takes its attempt back (and, for the address, one more). Once a counter reaches its limit, the
-address (or that name from that address) waits: LOGIN_BACKOFF_SECONDS, doubling with each
-further attempt, up to LOGIN_LOCKOUT_MINUTES. After LOGIN_LOCKOUT_MINUTES with no attempt (and
-no wait running) the count starts again, and the row may be purged.
+as on SQLite. A successful sign-in takes its attempt back (and, for the address, one more).
+Once a counter reaches its limit, the address (or that name from that address) waits:
+LOGIN_BACKOFF_SECONDS, doubling with each further attempt, up to LOGIN_LOCKOUT_MINUTES. After
+LOGIN_LOCKOUT_MINUTES with no attempt (and no wait running) the count starts again, and the
+row may be purged.
 
 Counters are per address, so attempts from elsewhere never stop the owner of an account signing
 in from their own device. IPv6 addresses are counted by their /64 network, which one client
@@ -113,7 +114,9 @@ def reserve(*, session: Session, address: str, username: str) -> datetime | None
         )
         return _blocked_until(session, address, username, now)
     if by_address >= s.login_max_failures_per_address:
-        _block(session, address, ALL_NAMES, now + _wait(by_address, s.login_max_failures_per_address))
+        _block(
+            session, address, ALL_NAMES, now + _wait(by_address, s.login_max_failures_per_address)
+        )
     if by_name >= s.login_max_failures:
         _block(session, address, username, now + _wait(by_name, s.login_max_failures))
     return None
@@ -147,9 +150,7 @@ def purge(*, session: Session) -> int:
     while True:
         now = utcnow()
         batch = select(_c.address, _c.username).where(_c.expires_at <= now).limit(PURGE_BATCH)
-        result = session.execute(
-            delete(_table).where(tuple_(_c.address, _c.username).in_(batch))
-        )
+        result = session.execute(delete(_table).where(tuple_(_c.address, _c.username).in_(batch)))
         session.commit()
         deleted = int(getattr(result, "rowcount", 0) or 0)
         total += deleted

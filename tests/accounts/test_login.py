@@ -6,7 +6,6 @@ import pytest
 from sqlmodel import Session, select
 
 from app.accounts import service
-
 from app.accounts.models import UserSession
 from app.audit.models import AuditEvent
 from tests.factories import PASSWORD, make_user
@@ -112,7 +111,7 @@ def test_back_off_grows_then_wears_off(
     time_machine.move_to("2026-11-23 10:00:00+00:00", tick=False)
     client.get("/login")
 
-    def attempt(password: str = "bad") -> int:
+    def attempt(password: str = "bad") -> int:  # noqa: S107
         return client.form("/login", {"username": user.username, "password": password}).status_code
 
     assert [attempt() for _ in range(settings.login_max_failures)] == [422] * 5
