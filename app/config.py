@@ -5,11 +5,14 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Seeds the demo users; `python -m app.seed` refuses to run outside development.
 DEFAULT_DEMO_PASSWORD = "think-child-demo"
+# Signs the sign-in form's CSRF token. Good enough for development and tests only: production
+# refuses to start with it (set SECRET_KEY to a long random string, e.g. `openssl rand -hex 32`).
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
 
 
 class Environment(StrEnum):
@@ -24,12 +27,19 @@ class Settings(BaseSettings):
     environment: Environment = Environment.DEVELOPMENT
     database_url: str = "sqlite:///data/thinkchild.db"
     demo_password: str = DEFAULT_DEMO_PASSWORD
+    secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET_KEY)
 
     session_idle_minutes: int = Field(default=30, ge=1)
     session_absolute_hours: int = Field(default=12, ge=1)
     session_touch_seconds: int = Field(default=30, ge=0)
 
+    # Sign-in throttling (app/accounts/throttle.py): attempts counted per user name from one
+    # address, and per address for all names; past the limit, a wait that doubles from
+    # LOGIN_BACKOFF_SECONDS up to LOGIN_LOCKOUT_MINUTES. After that long with no attempt, the
+    # count starts again.
     login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=20, ge=1)
+    login_backoff_seconds: int = Field(default=60, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
 
     # argon2id: OWASP's minimum (m=19 MiB, t=2, p=1), about 23 ms a hash here.
@@ -71,6 +81,16 @@ class Settings(BaseSettings):
         # A lease shorter than a request could let a second worker start the same delivery.
         if self.delivery_lease_seconds <= self.delivery_timeout_seconds:
             raise ValueError("DELIVERY_LEASE_SECONDS must exceed DELIVERY_TIMEOUT_SECONDS")
+        return self
+
+    @model_validator(mode="after")
+    def _check_secret_key(self) -> Settings:
+        if self.environment is Environment.PRODUCTION:
+            key = self.secret_key.get_secret_value()
+            if key == DEVELOPMENT_SECRET_KEY or len(key) < 32:
+                raise ValueError(
+                    "SECRET_KEY must be set to a random string of 32 characters or more"
+                )
         return self
 
     @property

@@ -27,8 +27,9 @@ from app.paths import STATIC_DIR
 from app.referrals import document_routes as referral_documents
 from app.referrals import history_routes as referral_history
 from app.referrals import routes as referrals
+from app.request_guard import GuardRequestBody
 from app.review import routes as review
-from app.security import RejectNulBytes, SecurityHeaders
+from app.security import SecurityHeaders
 from app.templating import templates
 
 log = logging.getLogger("thinkchild")
@@ -41,7 +42,7 @@ def _wants_json(request: Request) -> bool:
 def _error_page(request: Request, status: int, code: str = "") -> Response:
     if _wants_json(request):
         return JSONResponse({"error": code or str(status)}, status_code=status)
-    name = f"errors/{status if status in (403, 404, 422, 429, 503) else 500}.html"
+    name = f"errors/{status if status in (403, 404, 413, 422, 429, 503) else 500}.html"
     if status in (400, 401, 405, 409):
         name = "errors/400.html"
     return templates.TemplateResponse(
@@ -94,7 +95,7 @@ def create_app() -> FastAPI:
         docs_url="/api/docs" if settings.is_development else None,
         redoc_url=None,
     )
-    app.add_middleware(RejectNulBytes)
+    app.add_middleware(GuardRequestBody)  # size and NUL, before any route reads the body
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(DomainError, _domain_error)

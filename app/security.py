@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
-from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from app.templating import templates
 
 CSP = "; ".join(
     [
@@ -55,57 +52,3 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-FORM_TYPES = (b"application/x-www-form-urlencoded", b"multipart/form-data")
-
-
-class RejectNulBytes:
-    """Refuse a NUL character in a URL or a form (no person types one; PostgreSQL cannot store
-    one in text), with a plain 400 page instead of a database error."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        raw = scope.get("raw_path", b"") + b"?" + scope.get("query_string", b"")
-        if b"%00" in raw or b"\x00" in raw or "\x00" in scope["path"]:
-            await self._refuse(scope, receive, send)
-            return
-        content_type = dict(scope.get("headers", [])).get(b"content-type", b"")
-        if not content_type.startswith(FORM_TYPES):
-            await self.app(scope, receive, send)
-            return
-        chunks: list[bytes] = []
-        more = True
-        while more:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        if b"%00" in body or b"\x00" in body:
-            await self._refuse(scope, receive, send)
-            return
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if sent:
-                return await receive()
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        response = templates.TemplateResponse(
-            request,
-            "errors/400.html",
-            {"principal": None, "csrf_token": "", "code": "nul"},
-            status_code=400,
-        )
-        await response(scope, receive, send)

@@ -1,4 +1,5 @@
-"""The delivery worker: sends approved referrals, and addenda to them, from the outbox to the MASH.
+"""The delivery worker: sends approved referrals, and addenda to them, from the outbox to the MASH,
+and every few minutes purges expired sessions and spent sign-in throttle counters.
 
     python -m app.worker          run until SIGTERM or SIGINT (`make run` starts one)
     python -m app.worker --once   deliver what is due now, then exit (tests, cron)
@@ -14,6 +15,7 @@ import os
 import signal
 import socket
 import threading
+import time
 from collections.abc import Sequence
 from types import FrameType
 
@@ -21,6 +23,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 import app.models  # noqa: F401 - every table on the metadata, for the relationships used
+from app.accounts import housekeeping
 from app.db import get_engine
 from app.referrals import delivery
 from app.referrals.transport import Transport, from_settings
@@ -29,6 +32,7 @@ log = logging.getLogger("app.worker")
 
 IDLE_SECONDS = 1.5  # the wait when nothing is due
 ERROR_SECONDS = 5.0  # the wait after an unexpected error (the database restarting, say)
+PURGE_SECONDS = 300.0  # how often expired sessions and throttle counters are purged
 
 
 def default_name() -> str:
@@ -46,6 +50,18 @@ def step(*, engine: Engine, transport: Transport, worker: str) -> delivery.Outco
         )
     _log(outcome, transport)
     return outcome
+
+
+def purge(*, engine: Engine) -> housekeeping.Purged:
+    with Session(engine) as session:
+        purged = housekeeping.purge(session=session)
+    if purged.sessions or purged.throttles:
+        log.info(
+            "purged %d expired session(s), %d throttle counter(s)",
+            purged.sessions,
+            purged.throttles,
+        )
+    return purged
 
 
 def _log(outcome: delivery.Outcome, transport: Transport) -> None:
@@ -84,9 +100,13 @@ def run(
     worker = worker or default_name()
     stop = stop or threading.Event()
     made = 0
+    next_purge = 0.0
     log.info("worker %s delivering to %s", worker, transport.destination)
     while not stop.is_set():
         try:
+            if time.monotonic() >= next_purge:
+                purge(engine=engine)
+                next_purge = time.monotonic() + PURGE_SECONDS
             outcome = step(engine=engine, transport=transport, worker=worker)
         except Exception:
             if once:

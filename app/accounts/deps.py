@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
-from app.accounts import sessions
+from app.accounts import login_csrf, sessions
 from app.accounts.models import Role, UserSession
 from app.accounts.service import Principal, principal_for
 from app.config import get_settings
@@ -98,11 +98,17 @@ def csrf_protect(
     sent: Annotated[str | None, Depends(_sent_csrf_token)],
     row: LiveSession,
 ) -> None:
-    """Refuse a state-changing request without the session's token. A plain function, so the
+    """Refuse a state-changing request without the right token: signed in, the session's
+    (synchronizer); before, the sign-in form's signed cookie token. A plain function, so the
     database read it may need runs in the thread pool, never on the event loop. The form is
     read first (`sent` before `row`): a slow upload from a phone must not hold a database
     transaction open (on SQLite that is the write lock)."""
     if request.method in SAFE_METHODS:
         return
-    if row is None or not sent or not hmac.compare_digest(sent, row.csrf_token):
+    if row is not None and row.user_id is not None:
+        # Bytes, not str: compare_digest refuses a str with non-ASCII characters.
+        ok = sent is not None and hmac.compare_digest(sent.encode(), row.csrf_token.encode())
+    else:
+        ok = login_csrf.matches(request, sent)  # before sign-in: the signed double-submit token
+    if not ok:
         raise CsrfRefused()

@@ -72,10 +72,14 @@ class UserSession(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed log-ins by user name (known or not, so nothing tells which names exist)."""
+    """Recent sign-in attempts from one address: for one user name, or (user name "") for every
+    name together. Names are counted whether they exist or not, so nothing tells which exist.
+    A row stops counting at `expires_at` and is purged after (app/accounts/throttle.py)."""
 
     __tablename__ = "login_throttle"
 
+    address: str = Field(primary_key=True, max_length=64)
     username: str = Field(primary_key=True, max_length=50)
-    failures: int = 0
-    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = 0
+    blocked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    expires_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.accounts import service, sessions
+from app.accounts import login_csrf, service
 from app.accounts.deps import (
-    LiveSession,
     MaybeUser,
     clear_session_cookie,
     session_token,
@@ -17,7 +18,8 @@ from app.accounts.deps import (
 )
 from app.accounts.models import Role
 from app.db import SessionDep
-from app.web import render
+from app.models_base import utcnow
+from app.web import client_ip, render
 
 router = APIRouter(tags=["accounts"])
 
@@ -27,10 +29,6 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target[:500]
     return "/"
-
-
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 @router.get("/", include_in_schema=False)
@@ -47,49 +45,55 @@ def home(request: Request, principal: MaybeUser) -> Response:
 
 def _login_page(
     request: Request,
-    session: SessionDep,
-    row: LiveSession,
     *,
     status_code: int = 200,
     error: str = "",
     username: str = "",
     next_url: str = "/",
-    minutes: int = 0,
 ) -> Response:
-    token: str | None = None
-    if row is None:
-        token, row = sessions.create(session=session, user_id=None)
-        session.commit()
+    """The sign-in form. Its CSRF token lives in a signed cookie: nothing is stored."""
+    token, is_new = login_csrf.token_for(request)
     response = render(
         request,
         "accounts/login.html",
         principal=None,
-        csrf_token=row.csrf_token,
+        csrf_token=token,
         status_code=status_code,
         error=error,
         username=username,
         next_url=next_url,
-        minutes=minutes,
     )
-    if token:
-        set_session_cookie(response, token)
+    if is_new:
+        login_csrf.set_cookie(response, token)
+    return response
+
+
+def _throttled_page(request: Request, retry_at: datetime) -> Response:
+    wait = max(1, math.ceil((retry_at - utcnow()).total_seconds()))
+    response = render(
+        request,
+        "errors/429.html",
+        principal=None,
+        status_code=429,
+        code="login_throttled",
+        retry_at=retry_at,
+        minutes=math.ceil(wait / 60),
+    )
+    response.headers["Retry-After"] = str(wait)
     return response
 
 
 @router.get("/login", include_in_schema=False)
-def login_form(
-    request: Request, session: SessionDep, row: LiveSession, principal: MaybeUser, next: str = "/"
-) -> Response:
+def login_form(request: Request, principal: MaybeUser, next: str = "/") -> Response:
     if principal is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
-    return _login_page(request, session, row, next_url=_safe_next(next))
+    return _login_page(request, next_url=_safe_next(next))
 
 
 @router.post("/login", include_in_schema=False)
 def login(
     request: Request,
     session: SessionDep,
-    row: LiveSession,
     username: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
@@ -97,30 +101,29 @@ def login(
     page: dict[str, Any] = {"username": username[:50], "next_url": _safe_next(next)}
     if not username.strip() or not password:
         error = "missing_username" if not username.strip() else "missing_password"
-        return _login_page(request, session, row, status_code=422, error=error, **page)
+        return _login_page(request, status_code=422, error=error, **page)
     try:
         token = service.log_in(
             session=session,
             username=username,
             password=password,
             old_token=session_token(request),
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
-    except service.LoginLocked as locked:
-        return _login_page(
-            request, session, row, status_code=429, error="locked", minutes=locked.minutes, **page
-        )
+    except service.LoginThrottled as throttled:
+        return _throttled_page(request, throttled.retry_at)
     except service.LoginFailed:
-        return _login_page(request, session, row, status_code=422, error="failed", **page)
+        return _login_page(request, status_code=422, error="failed", **page)
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_session_cookie(response, token)
+    login_csrf.clear_cookie(response)
     return response
 
 
 @router.post("/logout", include_in_schema=False)
 def logout(request: Request, session: SessionDep, principal: MaybeUser) -> Response:
     service.log_out(
-        session=session, principal=principal, token=session_token(request), ip=_client_ip(request)
+        session=session, principal=principal, token=session_token(request), ip=client_ip(request)
     )
     response = RedirectResponse("/login?signed_out=1", status_code=303)
     clear_session_cookie(response)

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app.accounts import sessions
-from app.accounts.models import LoginThrottle, Role, TeamMembership, User, UserRole, UserSession
+from app.accounts import sessions, throttle
+from app.accounts.models import Role, TeamMembership, User, UserRole, UserSession
 from app.accounts.passwords import dummy_hash, verify_password
 from app.audit import service as audit
-from app.config import get_settings
-from app.db import end_read
 from app.errors import DomainError
-from app.models_base import utcnow
 
 
 class LoginFailed(DomainError):
@@ -24,13 +20,15 @@ class LoginFailed(DomainError):
     code = "login_failed"
 
 
-class LoginLocked(DomainError):
-    status_code = 429
-    code = "login_locked"
+class LoginThrottled(DomainError):
+    """Too many attempts from this address (or for this name from it): no password checked."""
 
-    def __init__(self, minutes: int) -> None:
-        super().__init__(f"locked for {minutes} minutes")
-        self.minutes = minutes
+    status_code = 429
+    code = "login_throttled"
+
+    def __init__(self, retry_at: datetime) -> None:
+        super().__init__(f"try again after {retry_at.isoformat()}")
+        self.retry_at = retry_at
 
 
 @dataclass(frozen=True)
@@ -74,61 +72,51 @@ def principal_for(*, session: Session, row: UserSession) -> Principal | None:
     )
 
 
-def _throttle(session: Session, username: str) -> LoginThrottle:
-    row = session.get(LoginThrottle, username)
-    return row or LoginThrottle(username=username)
-
-
 def log_in(
     *, session: Session, username: str, password: str, old_token: str | None, ip: str = ""
 ) -> str:
     """Check the password and start a fresh session; returns its cookie token.
 
-    Raises LoginLocked while the name is locked out and LoginFailed for a wrong name or password
-    (the same for both, so nothing tells which names exist).
+    Three short transactions, none open while the password is hashed: count the attempt (or
+    refuse it, raising LoginThrottled, with no password checked); check the password; record
+    the outcome. LoginFailed is the same for a wrong name and a wrong password, so nothing tells
+    which names exist.
     """
-    settings = get_settings()
     name = username.strip().lower()[:50]
-    throttle = _throttle(session, name)
-    now = utcnow()
-    if throttle.locked_until and throttle.locked_until > now:
-        minutes = math.ceil((throttle.locked_until - now).total_seconds() / 60)
-        audit.record(session=session, action="login.locked_out", actor_name=name, ip=ip)
-        session.commit()
-        raise LoginLocked(minutes)
-
-    user = session.exec(select(User).where(User.username == name)).first()
-    stored_hash = user.password_hash if user else dummy_hash()
-    end_read(session)  # no transaction is open while the password is checked
-    valid = verify_password(password, stored_hash)
-    if not (user and valid and user.is_active):
-        throttle.failures += 1
-        locked = throttle.failures >= settings.login_max_failures
-        if locked:
-            throttle.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
-            throttle.failures = 0
-        session.add(throttle)
+    address = throttle.address_key(ip)
+    retry_at = throttle.reserve(session=session, address=address, username=name)
+    if retry_at is not None:
         audit.record(
             session=session,
-            action="login.failed",
-            actor_id=user.id if user else None,
+            action="login.throttled",
             actor_name=name,
-            detail={"locked": locked, "inactive": bool(user and valid and not user.is_active)},
+            detail={"retry_at": retry_at.isoformat(timespec="seconds")},
             ip=ip,
         )
         session.commit()
-        if locked:
-            raise LoginLocked(settings.login_lockout_minutes)
+        raise LoginThrottled(retry_at)
+    user = session.exec(select(User).where(User.username == name)).first()
+    found = (user.id, user.password_hash, user.is_active) if user else None
+    session.commit()  # the attempt is counted; no transaction is open while hashing
+
+    valid = verify_password(password, found[1] if found else dummy_hash())
+    if found is None or not valid or not found[2]:
+        audit.record(
+            session=session,
+            action="login.failed",
+            actor_id=found[0] if found else None,
+            actor_name=name,
+            detail={"inactive": bool(found and valid and not found[2])},
+            ip=ip,
+        )
+        session.commit()
         raise LoginFailed("wrong user name or password")
 
-    stale = session.get(LoginThrottle, name)
-    if stale is not None:
-        session.delete(stale)
+    throttle.succeeded(session=session, address=address, username=name)
     sessions.end(session=session, token=old_token)  # a new session id at log-in
-    sessions.purge_expired(session=session)
-    token, _row = sessions.create(session=session, user_id=user.id)
+    token, _row = sessions.create(session=session, user_id=found[0])
     audit.record(
-        session=session, action="login.succeeded", actor_id=user.id, actor_name=name, ip=ip
+        session=session, action="login.succeeded", actor_id=found[0], actor_name=name, ip=ip
     )
     session.commit()
     return token

@@ -7,7 +7,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, delete
+from sqlmodel import Session, col, delete, select
 
 from app.accounts.models import UserSession
 from app.config import get_settings
@@ -18,8 +18,9 @@ def _key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create(*, session: Session, user_id: uuid.UUID | None) -> tuple[str, UserSession]:
-    """A new session with a new id and CSRF token; the caller commits. Returns the cookie token."""
+def create(*, session: Session, user_id: uuid.UUID) -> tuple[str, UserSession]:
+    """A signed-in user's new session, with a new id and CSRF token; the caller commits.
+    Returns the cookie token. (Before sign-in there is no session: see login_csrf.py.)"""
     token = secrets.token_urlsafe(32)
     row = UserSession(id=_key(token), user_id=user_id, csrf_token=secrets.token_urlsafe(32))
     session.add(row)
@@ -61,12 +62,26 @@ def end_all_for(*, session: Session, user_id: uuid.UUID) -> None:
     session.exec(delete(UserSession).where(col(UserSession.user_id) == user_id))
 
 
-def purge_expired(*, session: Session) -> None:
+PURGE_BATCH = 1000
+
+
+def purge_expired(*, session: Session) -> int:
+    """Delete expired sessions, a batch a transaction; returns how many."""
     s = get_settings()
-    now = utcnow()
-    session.exec(
-        delete(UserSession).where(
-            (col(UserSession.last_seen_at) < now - timedelta(minutes=s.session_idle_minutes))
-            | (col(UserSession.created_at) < now - timedelta(hours=s.session_absolute_hours))
+    total = 0
+    while True:
+        now = utcnow()
+        expired = (
+            select(UserSession.id)
+            .where(
+                (col(UserSession.last_seen_at) < now - timedelta(minutes=s.session_idle_minutes))
+                | (col(UserSession.created_at) < now - timedelta(hours=s.session_absolute_hours))
+            )
+            .limit(PURGE_BATCH)
         )
-    )
+        result = session.exec(delete(UserSession).where(col(UserSession.id).in_(expired)))
+        session.commit()
+        deleted = int(getattr(result, "rowcount", 0) or 0)
+        total += deleted
+        if deleted < PURGE_BATCH:
+            return total

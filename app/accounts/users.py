@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
-from app.accounts import sessions
+from app.accounts import sessions, throttle
 from app.accounts.models import (
-    LoginThrottle,
     MembershipKind,
     Role,
     Team,
@@ -212,9 +211,7 @@ def set_active(*, session: Session, actor: Principal, user_id: uuid.UUID, active
 
 def unlock(*, session: Session, actor: Principal, user_id: uuid.UUID) -> User:
     user = get_user(session=session, user_id=user_id)
-    row = session.get(LoginThrottle, user.username)
-    if row is not None:
-        session.delete(row)
+    throttle.clear_name(session=session, username=user.username)
     _audit(session, actor, "user.unlocked", user)
     session.commit()
     return user

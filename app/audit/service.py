@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent, AuditHead
@@ -37,6 +39,19 @@ def _digest(event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _locked_head(session: Session) -> AuditHead:
+    """The chain's head row, locked until the caller commits. The very first entry creates it;
+    two first entries at once must not both try (one would fail on the primary key)."""
+    query = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    head = session.exec(query).first()
+    if head is None:
+        dialect = session.get_bind().dialect.name
+        insert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(insert(AuditHead).values(id=1, last_hash="").on_conflict_do_nothing())
+        head = session.exec(query).one()
+    return head
+
+
 def record(
     *,
     session: Session,
@@ -50,10 +65,7 @@ def record(
     ip: str = "",
 ) -> AuditEvent:
     """Add one entry to the session's transaction; the caller commits it with its action."""
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
-    if head is None:
-        head = AuditHead(id=1, last_hash="")
-        session.add(head)
+    head = _locked_head(session)
     event = AuditEvent(
         actor_id=actor_id,
         actor_name=actor_name,

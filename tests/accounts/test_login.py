@@ -1,13 +1,27 @@
-"""Log-in, log-out, lock-out and the audit entries they leave."""
+"""Log-in, log-out, throttling and the audit entries they leave."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, select
 
+from app.accounts import service
 from app.accounts.models import UserSession
 from app.audit.models import AuditEvent
 from tests.factories import PASSWORD, make_user
 from tests.helpers import Browserless, check_page
+
+
+def _count_password_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    checked: list[str] = []
+    real = service.verify_password
+
+    def counting(password: str, password_hash: str) -> bool:
+        checked.append(password)
+        return real(password, password_hash)
+
+    monkeypatch.setattr(service, "verify_password", counting)
+    return checked
 
 
 def _actions(session: Session) -> list[str]:
@@ -67,45 +81,123 @@ def test_disabled_user_cannot_log_in(client: Browserless, session: Session) -> N
     assert response.status_code == 422
 
 
-def test_lockout_after_repeated_failures(client: Browserless, session: Session, settings) -> None:
+def test_throttled_after_repeated_failures_with_no_password_checked(
+    client: Browserless, session: Session, settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     user = make_user(session)
+    checked = _count_password_checks(monkeypatch)
     client.get("/login")
-    for _ in range(settings.login_max_failures - 1):
+    for _ in range(settings.login_max_failures):
         assert (
             client.form("/login", {"username": user.username, "password": "bad"}).status_code == 422
         )
-    locked = client.form("/login", {"username": user.username, "password": "bad"})
-    assert locked.status_code == 429
-    assert "too many failed attempts" in locked.text
-    assert f"Try again in {settings.login_lockout_minutes} minutes" in locked.text
-    # Even the right password is refused while locked.
-    right = client.form("/login", {"username": user.username, "password": PASSWORD})
-    assert right.status_code == 429
-    assert "login.locked_out" in _actions(session)
+    assert len(checked) == settings.login_max_failures
+    # Even the right password is refused while the wait runs, and no password is checked.
+    throttled = client.form("/login", {"username": user.username, "password": PASSWORD})
+    assert throttled.status_code == 429
+    assert len(checked) == settings.login_max_failures
+    check_page(throttled.text)
+    assert "Too many attempts" in throttled.text
+    assert "Try again after" in throttled.text and "(in 1 minute)" in throttled.text
+    assert 0 < int(throttled.headers["retry-after"]) <= settings.login_backoff_seconds
+    assert "login.throttled" in _actions(session)
 
 
-def test_lockout_ends_after_its_time(
-    client: Browserless, session: Session, settings, time_machine
+def test_back_off_grows_then_wears_off(
+    client: Browserless, session: Session, settings, time_machine, monkeypatch
 ) -> None:
     user = make_user(session)
+    checked = _count_password_checks(monkeypatch)
     time_machine.move_to("2026-11-23 10:00:00+00:00", tick=False)
     client.get("/login")
-    for _ in range(settings.login_max_failures):
-        client.form("/login", {"username": user.username, "password": "bad"})
-    time_machine.move_to("2026-11-23 10:16:00+00:00", tick=False)
-    client.get("/login")
-    response = client.form("/login", {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 303
+
+    def attempt(password: str = "bad") -> int:  # noqa: S107
+        return client.form("/login", {"username": user.username, "password": password}).status_code
+
+    assert [attempt() for _ in range(settings.login_max_failures)] == [422] * 5
+    assert attempt() == 429  # wait 1 minute
+    time_machine.shift(61)
+    assert attempt() == 422  # one more try, then a wait twice as long
+    time_machine.shift(61)
+    waiting = client.form("/login", {"username": user.username, "password": PASSWORD})
+    assert waiting.status_code == 429 and "(in 1 minute)" in waiting.text  # 2 minutes from 10:01
+    time_machine.shift(60)
+    assert attempt() == 422
+    time_machine.shift(4 * 60 - 1)
+    assert attempt() == 429  # the third wait is 4 minutes
+    assert len(checked) == settings.login_max_failures + 2
+    # After the wait and the quiet time with no attempt, old failures no longer count.
+    time_machine.shift(1 + settings.login_lockout_minutes * 60 + 1)
+    assert [attempt() for _ in range(settings.login_max_failures)] == [422] * 5
+    time_machine.shift(settings.login_backoff_seconds + 1)
+    assert attempt(PASSWORD) == 303
+
+
+def test_owner_signs_in_while_another_address_is_throttled_for_their_name(
+    session: Session, client: Browserless, settings
+) -> None:
+    from app.main import app
+
+    user = make_user(session)
+    with Browserless(app, client=("203.0.113.9", 40000)) as attacker:
+        attacker.get("/login")
+        for _ in range(settings.login_max_failures * 2):
+            attacker.form("/login", {"username": user.username, "password": "guess"})
+        assert (
+            attacker.form("/login", {"username": user.username, "password": PASSWORD}).status_code
+            == 429
+        )
+    with Browserless(app, client=("198.51.100.7", 40000)) as owner:
+        owner.get("/login")
+        wrong = owner.form("/login", {"username": user.username, "password": "typo"})
+        assert wrong.status_code == 422  # the owner's own typo counts only for the owner
+        assert owner.log_in(user.username, PASSWORD).status_code == 303
+
+
+def test_one_address_trying_many_names_is_throttled(
+    session: Session, client: Browserless, settings
+) -> None:
+    from app.main import app
+
+    user = make_user(session)
+    with Browserless(app, client=("2001:db8:1:2::10", 40000)) as sprayer:
+        sprayer.get("/login")
+        for n in range(settings.login_max_failures_per_address):
+            response = sprayer.form("/login", {"username": f"guess{n}", "password": "x"})
+            assert response.status_code == 422
+        refused = sprayer.form("/login", {"username": user.username, "password": PASSWORD})
+        assert refused.status_code == 429
+    # Another address in the same IPv6 /64 network is the same client...
+    with Browserless(app, client=("2001:db8:1:2::99", 40000)) as same_network:
+        same_network.get("/login")
+        assert (
+            same_network.form("/login", {"username": "other", "password": "x"}).status_code == 429
+        )
+    # ...but another network is not.
+    with Browserless(app, client=("2001:db8:9:9::1", 40000)) as elsewhere:
+        assert elsewhere.log_in(user.username, PASSWORD).status_code == 303
+
+
+def test_an_office_signing_in_all_day_is_never_throttled(
+    session: Session, client: Browserless, settings
+) -> None:
+    users = [make_user(session) for _ in range(settings.login_max_failures_per_address + 5)]
+    for user in users:
+        client.get("/login")
+        typo = client.form("/login", {"username": user.username, "password": "typo"})
+        assert typo.status_code == 422
+        assert client.log_in(user.username, PASSWORD).status_code == 303
+        client.form("/logout")
 
 
 def test_login_gives_a_new_session_id(client: Browserless, session: Session) -> None:
     user = make_user(session)
-    client.get("/login")
+    client.log_in(user.username, PASSWORD)
     before = client.cookies.get("tc_session")
     client.form("/login", {"username": user.username, "password": PASSWORD})
     after = client.cookies.get("tc_session")
     assert before and after and before != after
-    # The anonymous session is gone from the database.
+    # The session signed in before is gone from the database.
     assert len(session.exec(select(UserSession)).all()) == 1
 
 

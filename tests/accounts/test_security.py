@@ -121,18 +121,29 @@ def test_security_headers_on_pages(as_officer: Browserless) -> None:
     assert "strict-transport-security" not in headers  # development and test only
 
 
-def test_hsts_and_secure_cookie_outside_development(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hsts_and_secure_cookie_outside_development(
+    client: Browserless, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.config import get_settings
+    from app.db import get_session
     from app.main import create_app
 
     monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
     get_settings.cache_clear()
     try:
-        with Browserless(create_app(), base_url="https://testserver") as prod:
+        prod_app = create_app()
+        prod_app.dependency_overrides[get_session] = lambda: session
+        with Browserless(prod_app, base_url="https://testserver") as prod:
             response = prod.get("/login")
             assert "max-age=" in response.headers["strict-transport-security"]
             cookie = response.headers["set-cookie"]
-            assert cookie.startswith("__Host-tc_session=") and "Secure" in cookie
+            assert cookie.startswith("__Host-tc_login=") and "Secure" in cookie
+            user = make_user(session)
+            signed_in = prod.form("/login", {"username": user.username, "password": PASSWORD})
+            assert signed_in.status_code == 303
+            cookies = signed_in.headers.get_list("set-cookie")
+            assert any(c.startswith("__Host-tc_session=") and "Secure" in c for c in cookies)
     finally:
         monkeypatch.setenv("ENVIRONMENT", "test")
         get_settings.cache_clear()

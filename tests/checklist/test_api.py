@@ -341,8 +341,8 @@ def test_any_answers_are_saved_or_refused_never_an_error_page(
         headers={**_csrf(as_officer), "content-type": "application/json"},
     )
     assert response.status_code in (200, 422), response.text
-    if response.status_code == 422:
-        assert response.json()["error"] == "invalid_answers"
+    if response.status_code == 422:  # "invalid": a NUL anywhere, refused before the route
+        assert response.json()["error"] in ("invalid_answers", "invalid")
     assert _get(as_officer, incident_id)["status"] == "draft"
 
 
