@@ -245,7 +245,7 @@ def test_api_items_have_ids_and_lists_merge_by_id(
     )
     assert changed.status_code == 200, changed.text
     children = stored(session, incident_id)["children"]
-    assert [c["id"] for c in children][0] == bob["id"]
+    assert children[0]["id"] == bob["id"]
     assert children[0]["child.name"] == "Bob"  # kept: not carried in the update
     assert children[0]["child.present"] is True and children[0]["child.seen"] is True
     assert children[1]["child.name"] == "Dan" and uuid.UUID(children[1]["id"])
@@ -421,12 +421,37 @@ def test_two_autosaves_at_once_on_different_children_keep_both(fresh_engine: Eng
         officer_id, incident_id = officer.id, incident.id
     section = ps.section("child")
 
+    def autosave(
+        child_id: str,
+        text: str,
+        page: list[tuple[str, str]],
+        barrier: threading.Barrier,
+        errors: list[BaseException],
+    ) -> None:
+        try:
+            with Session(fresh_engine) as session:
+                user = session.get(User, officer_id)
+                assert user is not None
+                me = principal(session, user)
+                session.commit()
+                screen = screens.Screen(section, 0, screens.Place(child=child_id))
+                form = FormData(
+                    [("_present", "child.location_during"), ("child.location_during", text), *page]
+                )
+                barrier.wait()
+                result = screen_service.save_screen(
+                    session=session, officer=me, incident_id=incident_id, screen=screen, form=form
+                )
+                assert result.ok and result.saved, result
+        except BaseException as exc:
+            errors.append(exc)
+
     for round_ in range(5):
         # Both pages drawn from the same revision, each with its own screen's fingerprint.
         with Session(fresh_engine) as read:
             now = read.get(Incident, incident_id)
             assert now is not None
-            drawn_from = {
+            pages = {
                 child_id: [
                     ("revision", str(now.revision)),
                     (
@@ -442,37 +467,12 @@ def test_two_autosaves_at_once_on_different_children_keep_both(fresh_engine: Eng
             }
         barrier = threading.Barrier(2)
         errors: list[BaseException] = []
-
-        def autosave(child_id: str, text: str) -> None:
-            try:
-                with Session(fresh_engine) as session:
-                    user = session.get(User, officer_id)
-                    assert user is not None
-                    me = principal(session, user)
-                    session.commit()
-                    screen = screens.Screen(section, 0, screens.Place(child=child_id))
-                    form = FormData(
-                        [
-                            ("_present", "child.location_during"),
-                            ("child.location_during", text),
-                            *drawn_from[child_id],
-                        ]
-                    )
-                    barrier.wait()
-                    result = screen_service.save_screen(
-                        session=session,
-                        officer=me,
-                        incident_id=incident_id,
-                        screen=screen,
-                        form=form,
-                    )
-                    assert result.ok and result.saved, result
-            except BaseException as exc:
-                errors.append(exc)
-
         threads = [
-            threading.Thread(target=autosave, args=(ids[0], f"kitchen {round_}")),
-            threading.Thread(target=autosave, args=(ids[1], f"garden {round_}")),
+            threading.Thread(
+                target=autosave,
+                args=(child_id, f"{where} {round_}", pages[child_id], barrier, errors),
+            )
+            for child_id, where in zip(ids, ("kitchen", "garden"), strict=True)
         ]
         for t in threads:
             t.start()
