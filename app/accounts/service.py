@@ -84,17 +84,22 @@ def log_in(
     """
     name = username.strip().lower()[:50]
     address = throttle.address_key(ip)
-    retry_at = throttle.reserve(session=session, address=address, username=name)
-    if retry_at is not None:
+    reservation = throttle.reserve(session=session, address=address, username=name)
+    if reservation.retry_at is not None:
+        session.rollback()  # a refused attempt writes nothing: a flood costs no writes
+        raise LoginThrottled(reservation.retry_at)
+    if reservation.blocked is not None:  # this attempt starts a wait: recorded once, here
+        whom, until = reservation.blocked
         audit.record(
             session=session,
             action="login.throttled",
             actor_name=name,
-            detail={"retry_at": retry_at.isoformat(timespec="seconds")},
+            detail={
+                "retry_at": until.isoformat(timespec="seconds"),
+                "scope": "address" if whom == throttle.ALL_NAMES else "name",
+            },
             ip=ip,
         )
-        session.commit()
-        raise LoginThrottled(retry_at)
     user = session.exec(select(User).where(User.username == name)).first()
     found = (user.id, user.password_hash, user.is_active) if user else None
     session.commit()  # the attempt is counted; no transaction is open while hashing

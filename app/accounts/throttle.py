@@ -17,10 +17,11 @@ usually holds whole.
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, null, select, tuple_, update
+from sqlalchemy import ColumnElement, case, delete, func, null, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -96,15 +97,35 @@ def _blocked_until(session: Session, address: str, username: str, now: datetime)
     return until if isinstance(until, datetime) and until > now else now
 
 
-def reserve(*, session: Session, address: str, username: str) -> datetime | None:
+@dataclass(frozen=True)
+class Reservation:
+    retry_at: datetime | None  # refused: try again then (nothing counted, nothing written)
+    blocked: tuple[str, datetime] | None = None  # this attempt started a wait: for whom, until
+
+
+def _blocked_now(session: Session, address: str, username: str, now: datetime) -> datetime | None:
+    """When the address, or the name from it, may try again, if it is waiting now. A read only:
+    a flood of refused attempts writes nothing (no lock taken, no row, no audit entry each)."""
+    until = session.execute(
+        select(func.max(_c.blocked_until)).where(
+            _c.address == address, _c.username.in_((ALL_NAMES, username)), _c.blocked_until > now
+        )
+    ).scalar_one_or_none()
+    return until if isinstance(until, datetime) else None
+
+
+def reserve(*, session: Session, address: str, username: str) -> Reservation:
     """Count a sign-in attempt against the address and the name from that address, in the
-    caller's transaction (commit it before checking the password). Returns None when the
-    password may be checked, or the time to try again when it may not (nothing counted)."""
+    caller's transaction (commit it before checking the password). ``retry_at`` is None when the
+    password may be checked, else the time to try again (nothing counted)."""
     s = get_settings()
     now = utcnow()
+    waiting = _blocked_now(session, address, username, now)
+    if waiting is not None:
+        return Reservation(retry_at=waiting)
     by_address = _count(session, address, ALL_NAMES, now)
     if by_address is None:
-        return _blocked_until(session, address, ALL_NAMES, now)
+        return Reservation(retry_at=_blocked_until(session, address, ALL_NAMES, now))
     by_name = _count(session, address, username, now)
     if by_name is None:
         session.execute(  # give back the address's count: this attempt checks no password
@@ -112,14 +133,17 @@ def reserve(*, session: Session, address: str, username: str) -> datetime | None
             .where(_c.address == address, _c.username == ALL_NAMES, _c.attempts > 0)
             .values(attempts=_c.attempts - 1)
         )
-        return _blocked_until(session, address, username, now)
+        return Reservation(retry_at=_blocked_until(session, address, username, now))
+    blocked: tuple[str, datetime] | None = None
     if by_address >= s.login_max_failures_per_address:
-        _block(
-            session, address, ALL_NAMES, now + _wait(by_address, s.login_max_failures_per_address)
-        )
+        until = now + _wait(by_address, s.login_max_failures_per_address)
+        _block(session, address, ALL_NAMES, until)
+        blocked = (ALL_NAMES, until)
     if by_name >= s.login_max_failures:
-        _block(session, address, username, now + _wait(by_name, s.login_max_failures))
-    return None
+        until = now + _wait(by_name, s.login_max_failures)
+        _block(session, address, username, until)
+        blocked = (username, until)
+    return Reservation(retry_at=None, blocked=blocked)
 
 
 def succeeded(*, session: Session, address: str, username: str) -> None:

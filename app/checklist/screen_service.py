@@ -108,12 +108,13 @@ def save_screen(
     errors = dict(parsed.errors)
     values = {k: v for k, v in parsed.values.items() if k not in errors}
     paths = {screen.path(p.id, answers): p.id for p in prompts if p.type is not PromptType.REPEAT}
-    check = service.preview(ps, incident.answers, screen.place.put(answers, values))
-    for path, message in check.errors.items():
-        if path in paths:
+    result = service.preview(ps, incident.answers, screen.place.put(answers, values))
+    here_wrong = {path: m for path, m in result.errors.items() if path in paths}
+    if here_wrong:  # keep what is valid on this screen: check again without the wrong ones
+        for path, message in here_wrong.items():
             errors[paths[path]] = message
             values.pop(paths[path], None)
-    result = service.preview(ps, incident.answers, screen.place.put(answers, values))
+        result = service.preview(ps, incident.answers, screen.place.put(answers, values))
     if result.errors:
         session.rollback()
     else:

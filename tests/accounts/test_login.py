@@ -103,6 +103,23 @@ def test_throttled_after_repeated_failures_with_no_password_checked(
     assert "login.throttled" in _actions(session)
 
 
+def test_refused_attempts_while_throttled_write_nothing(
+    client: Browserless, session: Session, settings
+) -> None:
+    """A flood of attempts during a wait costs no writes (no lock, no audit entry each): the
+    wait's start is audited once."""
+    user = make_user(session)
+    client.get("/login")
+    for _ in range(settings.login_max_failures):
+        client.form("/login", {"username": user.username, "password": "bad"})
+    before = _actions(session)
+    assert before.count("login.throttled") == 1
+    for _ in range(10):
+        refused = client.form("/login", {"username": user.username, "password": "bad"})
+        assert refused.status_code == 429
+    assert _actions(session) == before
+
+
 def test_back_off_grows_then_wears_off(
     client: Browserless, session: Session, settings, time_machine, monkeypatch
 ) -> None:
