@@ -13,7 +13,8 @@ from app.accounts.deps import require_roles
 from app.accounts.models import Role
 from app.accounts.service import Principal
 from app.checklist import answers as engine
-from app.checklist import items, navigation, screen_service, screens, service
+from app.checklist import navigation, screen_service, screens, service
+from app.checklist.answers import items
 from app.checklist.models import IncidentStatus
 from app.checklist.routes import PostedForm, locked, save, show
 from app.db import SessionDep

@@ -15,7 +15,8 @@ from starlette.datastructures import FormData
 
 from app.accounts.service import Principal
 from app.checklist import answers as engine
-from app.checklist import forms, items, screens, service
+from app.checklist import forms, screens, service
+from app.checklist.answers import items
 from app.checklist.models import Incident, IncidentStatus
 from app.checklist.promptset import PromptSet, PromptType, checks_of
 from app.errors import DomainError

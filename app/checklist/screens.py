@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.checklist import answers as engine
-from app.checklist import items
+from app.checklist.answers import items
 from app.checklist.promptset import Prompt, PromptSet, PromptType, Section, checks_of
 
 CHILDREN = "children"

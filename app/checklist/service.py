@@ -20,7 +20,8 @@ from sqlmodel import Session, col, select
 from app.accounts.service import Principal
 from app.audit import service as audit
 from app.checklist import answers as engine
-from app.checklist import items, promptset, risk
+from app.checklist import promptset, risk
+from app.checklist.answers import items
 from app.checklist.models import Incident, IncidentStatus
 from app.errors import DomainError, InvalidTransition, NotFound
 from app.models_base import utcnow

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.checklist import answers as engine
-from app.checklist import forms, items, screens
+from app.checklist import forms, screens
+from app.checklist.answers import items
 from app.checklist.promptset import Prompt, PromptSet, PromptType, checks_of
 
 

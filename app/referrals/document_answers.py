@@ -15,7 +15,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from app.checklist import answers as engine
-from app.checklist.items import ITEM_ID
+from app.checklist.answers.items import ITEM_ID
 from app.checklist.promptset import Prompt, PromptSet, PromptType
 
 # Prompt-set section id -> the document key its answers go under.

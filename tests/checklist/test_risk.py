@@ -11,15 +11,15 @@ from app.checklist import risk
 from app.checklist.risk import (
     REASON_CODES,
     REASON_GRADES,
-    RULES,
     Assessment,
     Grade,
     Reason,
     assess,
     is_lower,
     max_grade,
-    reference_date,
 )
+from app.checklist.risk.facts import reference_date
+from app.checklist.risk.rules_v1 import RULES
 
 INCIDENT = "2026-03-10T21:15:00+00:00"
 INCIDENT_DAY = date(2026, 3, 10)

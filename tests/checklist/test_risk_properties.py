@@ -11,16 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.checklist.risk import (
-    EXPLOITATION_INDICATOR_OPTIONS,
     REASON_CODES,
     REASON_GRADES,
-    TOXIC_TRIO_OPTIONS,
     Assessment,
     Grade,
     Reason,
     assess,
     max_grade,
 )
+from app.checklist.risk.rules_v1 import EXPLOITATION_INDICATOR_OPTIONS, TOXIC_TRIO_OPTIONS
 
 ON = date(2026, 3, 10)
 SETTINGS = settings(max_examples=200, deadline=None)

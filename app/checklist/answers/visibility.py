@@ -11,8 +11,8 @@ from collections import ChainMap
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from app.checklist.answer_values import Answers, has_answer
-from app.checklist.items import ITEM_ID
+from app.checklist.answers.items import ITEM_ID
+from app.checklist.answers.values import Answers, has_answer
 from app.checklist.promptset import AllOf, AnyOf, Check, Prompt, PromptSet, PromptType, When
 
 Scope = Mapping[str, Any]

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from app.checklist.promptset_prompts import Prompt, PromptType, Section, Value, When, checks_of
+from app.checklist.promptset.model import Prompt, PromptType, Section, Value, When, checks_of
 
 if TYPE_CHECKING:
     from app.checklist.promptset import PromptSet

@@ -12,7 +12,7 @@ Call ``prune_hidden`` first and pass its result to ``validate_values``: values a
 wherever they are, visible or not. ``missing_required`` and ``section_status`` prune for you.
 
 This module holds what is missing and each section's status. Visibility and pruning are in
-``app.checklist.answers_visibility``, values in ``app.checklist.answer_values``; their public
+``app.checklist.answers.visibility``, values in ``app.checklist.answers.values``; their public
 names can be imported from here too.
 """
 
@@ -24,11 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from app.checklist.answer_values import (
-    ADULT_AGE,
-    BIRTH_DATES,
-    CHILD_AGE,
-    CHILD_DOB,
+from app.checklist.answers.values import (
     Answers,
     age_on,
     has_answer,
@@ -36,8 +32,7 @@ from app.checklist.answer_values import (
     parse_datetime,
     validate_values,
 )
-from app.checklist.answers_visibility import (
-    Scope,
+from app.checklist.answers.visibility import (
     is_visible,
     lookup,
     prune_hidden,
@@ -46,12 +41,6 @@ from app.checklist.answers_visibility import (
 from app.checklist.promptset import Prompt, PromptSet, PromptType, Section
 
 __all__ = [
-    "ADULT_AGE",
-    "BIRTH_DATES",
-    "CHILD_AGE",
-    "CHILD_DOB",
-    "Answers",
-    "Scope",
     "SectionStatus",
     "age_on",
     "has_answer",

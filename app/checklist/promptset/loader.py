@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from app.checklist.promptset_prompts import CONDITION_TAGS
+from app.checklist.promptset.model import CONDITION_TAGS
 
 
 class PromptSetError(Exception):

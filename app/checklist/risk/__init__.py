@@ -15,8 +15,8 @@ The engine is total: it runs on drafts, so any key may be missing and any value 
 wrong type. A value of the wrong type is ignored (never coerced, never raised on).
 
 This module runs the rules (``assess``). Grades, reasons and reason codes are in
-``app.checklist.risk_grades``, the rules in ``app.checklist.risk_rules`` and reading the answers
-in ``app.checklist.risk_answers``; their public names can be imported from here too.
+``app.checklist.risk.grades``, the rules in ``app.checklist.risk.rules_v1`` and reading the answers
+in ``app.checklist.risk.facts``; their public names can be imported from here too.
 """
 
 from __future__ import annotations
@@ -25,81 +25,27 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from app.checklist.risk_answers import reference_date
-from app.checklist.risk_grades import (
+from app.checklist.risk.facts import reference_date
+from app.checklist.risk.grades import (
     REASON_CODES,
     REASON_GRADES,
     Assessment,
     Grade,
     Reason,
-    Rule,
     is_lower,
     max_grade,
 )
-from app.checklist.risk_rules import (
-    CUSTODY_HOURS_OVER,
-    DASH_HIGH_FROM,
-    EXPLOITATION_INDICATOR_OPTIONS,
-    EXPLOITATION_INDICATORS_FROM,
-    FGM_CATEGORY,
-    PREVIOUS_INCIDENTS_FROM,
-    RULES,
-    TOXIC_TRIO_FROM,
-    TOXIC_TRIO_OPTIONS,
-    rule_abuser_hurt_children,
-    rule_afraid_to_go_home,
-    rule_carer_incapable,
-    rule_child_disclosed,
-    rule_child_not_seen,
-    rule_custody_over_24h,
-    rule_custody_self_harm,
-    rule_dash_high,
-    rule_exploitation_indicators,
-    rule_fgm_forced_marriage_hba,
-    rule_injury_observed,
-    rule_medical_needed,
-    rule_non_mobile_baby_injured,
-    rule_police_protection,
-    rule_previous_incidents,
-    rule_toxic_trio,
-)
+from app.checklist.risk.rules_v1 import RULES
 
 __all__ = [
-    "CUSTODY_HOURS_OVER",
-    "DASH_HIGH_FROM",
-    "EXPLOITATION_INDICATORS_FROM",
-    "EXPLOITATION_INDICATOR_OPTIONS",
-    "FGM_CATEGORY",
-    "PREVIOUS_INCIDENTS_FROM",
     "REASON_CODES",
     "REASON_GRADES",
-    "RULES",
-    "TOXIC_TRIO_FROM",
-    "TOXIC_TRIO_OPTIONS",
     "Assessment",
     "Grade",
     "Reason",
-    "Rule",
     "assess",
     "is_lower",
     "max_grade",
-    "reference_date",
-    "rule_abuser_hurt_children",
-    "rule_afraid_to_go_home",
-    "rule_carer_incapable",
-    "rule_child_disclosed",
-    "rule_child_not_seen",
-    "rule_custody_over_24h",
-    "rule_custody_self_harm",
-    "rule_dash_high",
-    "rule_exploitation_indicators",
-    "rule_fgm_forced_marriage_hba",
-    "rule_injury_observed",
-    "rule_medical_needed",
-    "rule_non_mobile_baby_injured",
-    "rule_police_protection",
-    "rule_previous_incidents",
-    "rule_toxic_trio",
 ]
 
 

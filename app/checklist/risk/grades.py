@@ -1,7 +1,7 @@
 """Risk grades and what the risk rules return: ``Grade`` (ordered by severity), ``Reason``,
 ``Assessment``, and the reason codes with the grade each carries.
 
-The rules are in ``app.checklist.risk_rules``; ``app.checklist.risk.assess`` runs them. The
+The rules are in ``app.checklist.risk.rules_v1``; ``app.checklist.risk.assess`` runs them. The
 public names here can be imported from ``app.checklist.risk`` too.
 """
 

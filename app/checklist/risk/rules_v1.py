@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import MAXYEAR, date
 from typing import Any, Final
 
-from app.checklist.risk_answers import (
+from app.checklist.risk.facts import (
     as_date,
     date_of,
     each_child,
@@ -22,7 +22,7 @@ from app.checklist.risk_answers import (
     number,
     options,
 )
-from app.checklist.risk_grades import REASON_GRADES, Reason, Rule
+from app.checklist.risk.grades import REASON_GRADES, Reason, Rule
 
 # Option ids from the prompt set (domain brief sections 7 and 8).
 TOXIC_TRIO_OPTIONS: Final[frozenset[str]] = frozenset(

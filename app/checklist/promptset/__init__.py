@@ -10,9 +10,9 @@ answered once per child, inside each item of ``answers["children"]``. A prompt o
 ``repeat`` (``household.adults``, ``observed.injuries``) holds a list of items the same way.
 
 This module holds the set itself and the published versions. The parts of a set (sections,
-prompts, conditions) are in ``app.checklist.promptset_prompts``, the checks across the whole
-set in ``app.checklist.promptset_index`` and reading the YAML file in
-``app.checklist.promptset_loader``; their public names can be imported from here too.
+prompts, conditions) are in ``app.checklist.promptset.model``, the checks across the whole
+set in ``app.checklist.promptset.index`` and reading the YAML file in
+``app.checklist.promptset.loader``; their public names can be imported from here too.
 
 What the answers mean (visibility, pruning, value checks, missing answers) lives in
 ``app.checklist.answers``.
@@ -27,14 +27,14 @@ from typing import Any, Final, Self
 
 from pydantic import Field, PositiveInt, PrivateAttr, ValidationError, model_validator
 
-from app.checklist.promptset_index import (
+from app.checklist.promptset.index import (
     MESSAGE_FIELDS,
     PromptIndex,
     build_index,
     index_problems,
 )
-from app.checklist.promptset_loader import PromptSetError, read_mapping, schema_problems
-from app.checklist.promptset_prompts import (
+from app.checklist.promptset.loader import PromptSetError, read_mapping, schema_problems
+from app.checklist.promptset.model import (
     AllOf,
     AnyOf,
     Check,
@@ -79,7 +79,7 @@ __all__ = [
     "version_path",
 ]
 
-PROMPTS_DIR: Final = Path(__file__).resolve().parent / "prompts"
+PROMPTS_DIR: Final = Path(__file__).resolve().parent.parent / "prompts"
 PUBLISHED_VERSIONS: Final[tuple[int, ...]] = (1,)
 PROMPT_SET_ID: Final = "think_child"
 

@@ -2,7 +2,7 @@
 
 Each part checks itself (a prompt's fields fit its type, a condition has exactly one test).
 Checks across the whole set (ids, references, message wording) are in
-``app.checklist.promptset_index``; the set itself is ``app.checklist.promptset.PromptSet``.
+``app.checklist.promptset.index``; the set itself is ``app.checklist.promptset.PromptSet``.
 """
 
 from __future__ import annotations
