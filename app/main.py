@@ -14,9 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.accounts import admin_routes as accounts_admin
+from app.accounts import audit_routes
 from app.accounts import routes as accounts
 from app.accounts.deps import csrf_protect
-from app.audit import routes as audit
 from app.checklist import api as checklist_api
 from app.checklist import items_routes as checklist_items
 from app.checklist import routes as checklist
@@ -24,6 +24,7 @@ from app.config import get_settings
 from app.db import SessionDep
 from app.errors import CsrfRefused, DomainError, NotAuthenticated
 from app.paths import STATIC_DIR
+from app.referrals import api as referrals_api
 from app.referrals import document_routes as referral_documents
 from app.referrals import history_routes as referral_history
 from app.referrals import routes as referrals
@@ -114,7 +115,7 @@ def create_app() -> FastAPI:
 
     app.include_router(accounts.router)
     app.include_router(accounts_admin.router)
-    app.include_router(audit.router)
+    app.include_router(audit_routes.router)
     app.include_router(checklist.router)
     app.include_router(checklist_items.router)
     app.include_router(referrals.router)
@@ -122,6 +123,7 @@ def create_app() -> FastAPI:
     app.include_router(review.router)
     app.include_router(referral_history.router)
     app.include_router(checklist_api.router)
+    app.include_router(referrals_api.router)
     return app
 
 

@@ -3,22 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, Protocol
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import object_session
 from sqlmodel import Session
+from starlette.datastructures import FormData
+from starlette.requests import ClientDisconnect
 
-from app.accounts.service import Principal
+from app.errors import DomainError
 from app.templating import templates
 
+
+class _Session(Protocol):
+    csrf_token: str
+
+
+class Viewer(Protocol):
+    """Who a page is drawn for (``app.accounts.service.Principal``): this module sits below
+    the accounts package and names only what it reads."""
+
+    @property
+    def user(self) -> Any: ...
+
+    @property
+    def session(self) -> _Session: ...
+
+
 # Counts shown in the navigation ("Review queue (3)"): each feature registers its own.
-NavCounter = Callable[[Session, Principal], dict[str, int]]
+NavCounter = Callable[[Session, Any], dict[str, int]]
 nav_counters: list[NavCounter] = []
 
 
-def _nav_counts(principal: Principal | None) -> dict[str, int]:
+def _nav_counts(principal: Viewer | None) -> dict[str, int]:
     session = object_session(principal.user) if principal else None
     counts: dict[str, int] = {}
     if principal is not None and isinstance(session, Session):
@@ -37,7 +55,7 @@ def render(
     template: str,
     /,
     *,
-    principal: Principal | None,
+    principal: Viewer | None,
     status_code: int = 200,
     csrf_token: str | None = None,
     vary_htmx: bool = False,
@@ -58,3 +76,16 @@ def render(
     if vary_htmx:
         response.headers["Vary"] = "HX-Request"
     return response
+
+
+async def _form(request: Request) -> FormData:
+    """The posted form, read before the handler runs. Handlers that use the database are plain
+    ``def`` (run in worker threads): database waits must never block the event loop, or one
+    request waiting for another's lock stops the other from finishing."""
+    try:
+        return await request.form()
+    except ClientDisconnect:  # the page was left mid-request (an autosave, usually)
+        raise DomainError("the client went away") from None
+
+
+PostedForm = Annotated[FormData, Depends(_form)]

@@ -1,9 +1,9 @@
-"""The officer's JSON API (``/api/v1``): the prompt set, incidents, answers and submission.
+"""The officer's JSON API (``/api/v1``): the prompt set, incidents and answers. Submitting,
+which turns an incident into a referral, is the referrals package's (``app.referrals.api``).
 
 The same session cookie, CSRF header (``X-CSRF-Token`` on every write) and role check as the
-pages. Errors are JSON ``{"error": code}`` (see ``app.main``); invalid answers and an incomplete
-submission add the prompts concerned. This module sits above both the checklist and the
-referrals services: submitting turns an incident into a referral.
+pages. Errors are JSON ``{"error": code}`` (see ``app.main``); invalid answers add the prompts
+concerned.
 """
 
 from __future__ import annotations
@@ -28,33 +28,30 @@ from app.checklist.schemas import (
     ErrorOut,
     IncidentCreate,
     IncidentOut,
-    Incomplete,
     InvalidAnswers,
     InvalidBody,
     PromptError,
     Stale,
-    SubmitResult,
     incident_fields,
 )
 from app.db import SessionDep
-from app.referrals import service as referrals
 
-_officer_only = require_roles(Role.OFFICER)
-Officer = Annotated[Principal, Depends(_officer_only)]
+officer_only = Depends(require_roles(Role.OFFICER))
+Officer = Annotated[Principal, officer_only]
 
-_UNAUTHENTICATED: dict[int | str, dict[str, Any]] = {
+UNAUTHENTICATED: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Not signed in"},
     403: {"model": ErrorOut, "description": "Not an officer, or no valid X-CSRF-Token header"},
 }
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such incident of yours (incident_not_found)"},
 }
 
 router = APIRouter(
     prefix="/api/v1",
     tags=["checklist"],
-    dependencies=[Depends(_officer_only)],
-    responses=_UNAUTHENTICATED,
+    dependencies=[officer_only],
+    responses=UNAUTHENTICATED,
 )
 
 
@@ -64,11 +61,10 @@ def _prompt_set_body(version: int) -> dict[str, Any]:
     return ps.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"conditions"})
 
 
-def _incident_fields(session: Session, incident: Incident) -> dict[str, Any]:
+def incident_out_fields(incident: Incident) -> dict[str, Any]:
     ps = checklist.prompt_set_of(incident)
     state = checklist.status_of(ps, incident.answers)
-    referral = referrals.for_incident(session=session, incident_id=incident.id)
-    return incident_fields(incident, ps, state, referral.reference if referral else None)
+    return incident_fields(incident, ps, state)
 
 
 @router.get(
@@ -102,28 +98,28 @@ def create_incident(
     if not created:
         response.status_code = 200
     response.headers["Location"] = f"{router.prefix}/incidents/{incident.id}"
-    return IncidentOut(**_incident_fields(session, incident))
+    return IncidentOut(**incident_out_fields(incident))
 
 
 @router.get(
     "/incidents/{incident_id}",
     response_model=IncidentOut,
     summary="An incident with its suggested grade and what is missing",
-    responses=_NOT_FOUND,
+    responses=NOT_FOUND,
 )
 def get_incident(
     incident_id: uuid.UUID, officer: Officer, session: SessionDep, response: Response
 ) -> IncidentOut:
     incident = checklist.get_own(session=session, officer=officer, incident_id=incident_id)
-    response.headers["ETag"] = _etag(incident)
-    return IncidentOut(**_incident_fields(session, incident))
+    response.headers["ETag"] = etag(incident)
+    return IncidentOut(**incident_out_fields(incident))
 
 
-def _etag(incident: Incident) -> str:
+def etag(incident: Incident) -> str:
     return f'"{incident.revision}"'
 
 
-def _if_match(value: str | None) -> int | None:
+def if_match_revision(value: str | None) -> int | None:
     """The revision an ``If-Match`` header names (``"3"`` or ``W/"3"``); None for no header or
     ``*``; -1 (matching nothing) for a value that names no revision."""
     if value is None or value.strip() == "*":
@@ -143,11 +139,11 @@ IfMatch = Annotated[
 ]
 
 
-def _stale(session: Session, error: checklist.StaleRevision) -> JSONResponse:
+def stale(session: Session, error: checklist.StaleRevision) -> JSONResponse:
     session.rollback()
-    current = IncidentOut(**_incident_fields(session, error.incident))
+    current = IncidentOut(**incident_out_fields(error.incident))
     body = Stale(current=current).model_dump(mode="json")
-    return JSONResponse(body, 412, headers={"ETag": _etag(error.incident)})
+    return JSONResponse(body, 412, headers={"ETag": etag(error.incident)})
 
 
 @router.put(
@@ -155,7 +151,7 @@ def _stale(session: Session, error: checklist.StaleRevision) -> JSONResponse:
     response_model=AnswersSaved,
     summary="Save answers (merged by top-level key)",
     responses={
-        **_NOT_FOUND,
+        **NOT_FOUND,
         409: {"model": ErrorOut, "description": "Submitted or closed (incident_locked)"},
         412: {"model": Stale, "description": "If-Match names an older revision"},
         422: {
@@ -179,46 +175,12 @@ def save_answers(
             officer=officer,
             incident_id=incident_id,
             updates=body.answers,
-            if_match=_if_match(if_match),
+            if_match=if_match_revision(if_match),
         )
     except checklist.StaleRevision as e:
-        return _stale(session, e)
+        return stale(session, e)
     if result.errors:
         errors = [PromptError(prompt=path, message=msg) for path, msg in result.errors.items()]
         return JSONResponse(InvalidAnswers(errors=errors).model_dump(mode="json"), 422)
-    response.headers["ETag"] = _etag(incident)
-    return AnswersSaved(**_incident_fields(session, incident), unknown=result.unknown)
-
-
-@router.post(
-    "/incidents/{incident_id}/submit",
-    response_model=SubmitResult,
-    summary="Submit as a referral (idempotent: again gives the same reference)",
-    responses={
-        **_NOT_FOUND,
-        409: {"model": ErrorOut, "description": "Cannot be submitted now (invalid_transition)"},
-        412: {"model": Stale, "description": "If-Match names an older revision"},
-        422: {"model": Incomplete, "description": "Required answers missing (incomplete)"},
-    },
-)
-def submit_incident(
-    incident_id: uuid.UUID, officer: Officer, session: SessionDep, if_match: IfMatch = None
-) -> SubmitResult | JSONResponse:
-    try:
-        referral = referrals.submit(
-            session=session,
-            officer=officer,
-            incident_id=incident_id,
-            if_match=_if_match(if_match),
-        )
-    except checklist.StaleRevision as e:
-        return _stale(session, e)
-    except referrals.IncompleteReferral as e:
-        return JSONResponse(Incomplete(missing=e.missing).model_dump(mode="json"), 422)
-    return SubmitResult(
-        incident_id=referral.incident_id,
-        reference=referral.reference,
-        status=referral.status,
-        version=referral.version,
-        submitted_at=referral.submitted_at,
-    )
+    response.headers["ETag"] = etag(incident)
+    return AnswersSaved(**incident_out_fields(incident), unknown=result.unknown)

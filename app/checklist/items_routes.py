@@ -16,11 +16,12 @@ from app.checklist import answers as engine
 from app.checklist import navigation, screen_service, screens, service
 from app.checklist.answers import items
 from app.checklist.models import IncidentStatus
-from app.checklist.routes import PostedForm, locked, save, show
+from app.checklist.pages import locked
+from app.checklist.routes import save, show
 from app.db import SessionDep
 from app.errors import NotFound
 from app.htmx import IsHtmx, redirect
-from app.web import render
+from app.web import PostedForm, render
 
 router = APIRouter(tags=["checklist"], include_in_schema=False)
 Officer = Annotated[Principal, Depends(require_roles(Role.OFFICER))]

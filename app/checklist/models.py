@@ -28,7 +28,8 @@ class Incident(SQLModel, table=True):
     status: IncidentStatus = Field(
         default=IncidentStatus.DRAFT, sa_column=Column(String(30), nullable=False, index=True)
     )
-    revision: int = 0  # bumped by every save
+    revision: int = 0  # bumped by every change: the API's ETag, the pages' conflict check
+    reference: str | None = Field(default=None, max_length=20)  # TC-YYYY-NNNNNN once submitted
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -8,67 +8,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
-from starlette.requests import ClientDisconnect
 
 from app.accounts.deps import require_roles
 from app.accounts.models import Role
 from app.accounts.service import Principal
 from app.checklist import forms, navigation, screen_service, screens, service, view
 from app.checklist.models import Incident, IncidentStatus
+from app.checklist.pages import locked
 from app.checklist.promptset import PromptSet, PromptType
 from app.db import SessionDep
-from app.errors import DomainError, NotFound
+from app.errors import NotFound
 from app.htmx import IsHtmx, redirect
 from app.templating import uk_time
-from app.web import render
+from app.web import PostedForm, render
 
 router = APIRouter(tags=["checklist"], include_in_schema=False)
 Officer = Annotated[Principal, Depends(require_roles(Role.OFFICER))]
-
-
-async def _form(request: Request) -> FormData:
-    """The posted form, read before the handler runs. Handlers that use the database are plain
-    ``def`` (run in worker threads): database waits must never block the event loop, or one
-    request waiting for another's lock stops the other from finishing."""
-    try:
-        return await request.form()
-    except ClientDisconnect:  # the page was left mid-request (an autosave, usually)
-        raise DomainError("the client went away") from None
-
-
-PostedForm = Annotated[FormData, Depends(_form)]
-
-
-def _referral_ref(session: SessionDep, incident: Incident) -> str | None:
-    from app.referrals import service as referrals  # referrals builds on the checklist
-
-    if incident.status != IncidentStatus.SUBMITTED:
-        return None
-    referral = referrals.for_incident(session=session, incident_id=incident.id)
-    return referral.reference if referral else None
-
-
-@router.get("/incidents")
-def incidents(request: Request, session: SessionDep, officer: Officer) -> Response:
-    from app.referrals import service as referrals
-
-    mine = service.list_own(session=session, officer=officer)
-    refs = {r.incident_id: r for r in referrals.list_own(session=session, officer=officer)}
-    drafts = [i for i in mine if i.status == IncidentStatus.DRAFT]
-    returned = [(i, refs[i.id]) for i in drafts if i.id in refs]  # a referral sent back
-    return render(
-        request,
-        "checklist/incidents.html",
-        principal=officer,
-        returned=returned,
-        comments=referrals.return_comments(
-            session=session, referral_ids={r.id for _i, r in returned}
-        ),
-        drafts=[i for i in drafts if i.id not in refs],
-        submitted=[(i, refs.get(i.id)) for i in mine if i.status == IncidentStatus.SUBMITTED],
-        closed=[i for i in mine if i.status == IncidentStatus.NO_CHILD],
-        new_uuid=uuid.uuid4(),
-    )
 
 
 @router.post("/incidents")
@@ -105,31 +60,7 @@ def overview(
         state=state,
         resume=navigation.resume_url(ps, incident.answers, state.missing, incident.id),
         flow=screens.flow(ps, incident.answers),
-        reference=_referral_ref(session, incident),
-    )
-
-
-def locked(
-    request: Request,
-    session: SessionDep,
-    officer: Principal,
-    incident_id: uuid.UUID,
-    *,
-    fragment: bool = False,
-) -> Response:
-    """A submitted or closed incident cannot change: say so plainly (409), with where to go."""
-    incident, _ps = _own(session, officer, incident_id)
-    if fragment:  # autosave: htmx swaps only a 2xx response
-        return render(
-            request, "checklist/_save_status.html", principal=officer, locked=True, vary_htmx=True
-        )
-    return render(
-        request,
-        "checklist/locked.html",
-        principal=officer,
-        status_code=409,
-        incident=incident,
-        reference=_referral_ref(session, incident),
+        reference=incident.reference,
     )
 
 

@@ -19,9 +19,8 @@ from app.checklist.models import Incident, IncidentStatus
 from app.checklist.promptset import PromptSet
 from app.checklist.risk import Grade
 from app.checklist.service import Status, hidden_answers
-from app.referrals.models import ReferralStatus
 
-_EXAMPLE_ID = "6b1f2a4e-5c3d-4e8f-9a7b-1c2d3e4f5a6b"
+EXAMPLE_ID = "6b1f2a4e-5c3d-4e8f-9a7b-1c2d3e4f5a6b"
 _EXAMPLE_CLIENT_UUID = "3f2b6c1e-8d4a-4f0e-9b7a-2c5d1e6f7a80"
 _EXAMPLE_CHILD_ID = "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
 _EXAMPLE_CHILD: dict[str, Any] = {
@@ -127,7 +126,7 @@ class IncidentOut(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "id": _EXAMPLE_ID,
+                    "id": EXAMPLE_ID,
                     "client_uuid": _EXAMPLE_CLIENT_UUID,
                     "status": "draft",
                     "prompt_set_version": 1,
@@ -187,28 +186,6 @@ class Stale(BaseModel):
     current: IncidentOut
 
 
-class SubmitResult(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "incident_id": _EXAMPLE_ID,
-                    "reference": "TC-2026-000123",
-                    "status": "submitted",
-                    "version": 1,
-                    "submitted_at": "2026-03-10T22:05:00Z",
-                }
-            ]
-        }
-    )
-
-    incident_id: uuid.UUID
-    reference: str
-    status: ReferralStatus
-    version: int
-    submitted_at: datetime
-
-
 class ErrorOut(BaseModel):
     error: str
 
@@ -263,9 +240,7 @@ class Incomplete(BaseModel):
     missing: list[str]
 
 
-def incident_fields(
-    incident: Incident, ps: PromptSet, state: Status, reference: str | None
-) -> dict[str, Any]:
+def incident_fields(incident: Incident, ps: PromptSet, state: Status) -> dict[str, Any]:
     """The fields of ``IncidentOut`` for an incident and its status under its prompt set."""
     shown, _ = prune_hidden(ps, incident.answers)
     reasons = [
@@ -285,7 +260,7 @@ def incident_fields(
         "suggested_grade": state.assessment.grade,
         "reasons": reasons,
         "missing": state.missing,
-        "reference": reference,
+        "reference": incident.reference,
         "created_at": incident.created_at,
         "updated_at": incident.updated_at,
     }

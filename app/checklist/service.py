@@ -275,6 +275,20 @@ def submission_extras(answers: Mapping[str, Any], assessment: risk.Assessment) -
     return extras
 
 
+def freeze(
+    *, session: Session, incident: Incident, answers: dict[str, Any], reference: str
+) -> None:
+    """Submitted as referral ``reference`` (by the referrals package, in its transaction, with
+    the row locked by its first read): the answers are frozen as submitted, hidden answers
+    dropped, and the draft can no longer change here."""
+    incident.answers = answers
+    incident.reference = reference
+    incident.revision += 1
+    incident.status = IncidentStatus.SUBMITTED
+    incident.updated_at = utcnow()
+    session.add(incident)
+
+
 def reopen(*, session: Session, incident_id: uuid.UUID) -> None:
     """Open a submitted incident's answers again for amending (its referral was returned), in
     the caller's transaction: the row is locked, and a copy drawn before is now out of date."""

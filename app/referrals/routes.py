@@ -15,12 +15,12 @@ from app.checklist import answers as engine
 from app.checklist import forms, navigation, screen_service, screens, summary, view
 from app.checklist import service as checklist
 from app.checklist.models import Incident, IncidentStatus
-from app.checklist.routes import PostedForm, locked
+from app.checklist.pages import locked
 from app.db import SessionDep
 from app.htmx import redirect
 from app.referrals import access, addenda, delivery_state, service, versions
 from app.referrals.models import Referral
-from app.web import client_ip, render
+from app.web import PostedForm, client_ip, render
 
 router = APIRouter(tags=["referrals"], include_in_schema=False)
 Officer = Annotated[Principal, Depends(require_roles(Role.OFFICER))]
@@ -227,3 +227,27 @@ def add_addendum(
             request, session, officer, referral, error="addendum", text=text, status_code=422
         )
     return redirect(request, f"/referrals/{reference}?added=1")
+
+
+# The officer's incidents: drafts, referrals returned for changes (with what to change),
+# submitted referrals and incidents closed at the gate. Here, not in the checklist, because it
+# joins both packages (imports run one way: referrals builds on the checklist).
+@router.get("/incidents")
+def incidents(request: Request, session: SessionDep, officer: Officer) -> Response:
+    mine = checklist.list_own(session=session, officer=officer)
+    refs = {r.incident_id: r for r in service.list_own(session=session, officer=officer)}
+    drafts = [i for i in mine if i.status == IncidentStatus.DRAFT]
+    returned = [(i, refs[i.id]) for i in drafts if i.id in refs]  # a referral sent back
+    return render(
+        request,
+        "referrals/incidents.html",
+        principal=officer,
+        returned=returned,
+        comments=service.return_comments(
+            session=session, referral_ids={r.id for _i, r in returned}
+        ),
+        drafts=[i for i in drafts if i.id not in refs],
+        submitted=[(i, refs.get(i.id)) for i in mine if i.status == IncidentStatus.SUBMITTED],
+        closed=[i for i in mine if i.status == IncidentStatus.NO_CHILD],
+        new_uuid=uuid.uuid4(),
+    )

@@ -115,11 +115,9 @@ def submit(
             submitted_at=now,
         )
     )
-    incident.answers = answers
-    incident.revision += 1
-    incident.status = IncidentStatus.SUBMITTED
-    incident.updated_at = now
-    session.add(incident)
+    checklist.freeze(
+        session=session, incident=incident, answers=answers, reference=referral.reference
+    )
     audit.record(
         session=session,
         action="referral.submitted",

@@ -1,4 +1,5 @@
-"""The admin's view of the audit log, with the hash chain checked."""
+"""The admin's view of the audit log, with the hash chain checked (an accounts page: the audit
+package is a sink that imports no other domain)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def audit_log(
     events = service.recent(session=session, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render(
         request,
-        "audit/log.html",
+        "accounts/admin/audit_log.html",
         principal=admin,
         events=events[:PAGE_SIZE],
         page=page,
