@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator, Mapping
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi.templating import Jinja2Templates
@@ -29,6 +32,43 @@ def uk_time(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M") -> str:
     return value.astimezone(UK).strftime(fmt)
 
 
+class StrictAttributeUndefined(Undefined):
+    """Undefined that fails when a template reads an attribute an object does not have (a
+    misspelt ``delivery.receipt`` on a dataclass or model), and stays lenient for missing keys
+    of dicts and for missing names (the GOV.UK macros test optional parameters that way).
+    Used when testing, so that a misspelt attribute fails a test instead of printing nothing."""
+
+    __slots__ = ()
+
+    def _strict(self) -> bool:
+        from jinja2.utils import missing
+
+        owner = self._undefined_obj
+        return owner is not missing and not isinstance(owner, Mapping | Undefined)
+
+    def __str__(self) -> str:
+        if self._strict():
+            self._fail_with_undefined_error()
+        return super().__str__()
+
+    def __bool__(self) -> bool:
+        if self._strict():
+            self._fail_with_undefined_error()
+        return super().__bool__()
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._strict():
+            self._fail_with_undefined_error()
+        return super().__iter__()
+
+    def __eq__(self, other: object) -> bool:
+        if self._strict():
+            self._fail_with_undefined_error()
+        return super().__eq__(other)
+
+    __hash__ = Undefined.__hash__
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=ChoiceLoader(
@@ -38,9 +78,10 @@ def _environment() -> Environment:
             ]
         ),
         autoescape=True,
-        # Lenient undefined on purpose: the GOV.UK macros test optional parameters (and build
-        # intermediate values) that are often missing; strict modes break them.
-        undefined=Undefined,
+        # Lenient in use: the GOV.UK macros test optional parameters (and build intermediate
+        # values) that are often missing; fully strict modes break them. Tests read attributes
+        # strictly (see StrictAttributeUndefined).
+        undefined=StrictAttributeUndefined if _testing() else Undefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -48,6 +89,11 @@ def _environment() -> Environment:
     env.globals["govuk_version"] = GOVUK_FRONTEND_VERSION
     env.globals["htmx_version"] = HTMX_VERSION
     return env
+
+
+def _testing() -> bool:
+    """The test suite (and the server the browser tests start) render strictly."""
+    return os.environ.get("ENVIRONMENT") == "test" or os.environ.get("STRICT_TEMPLATES") == "1"
 
 
 templates = Jinja2Templates(env=_environment())

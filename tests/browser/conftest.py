@@ -62,6 +62,7 @@ def live_server() -> Iterator[str]:
     env = {
         **os.environ,
         "ENVIRONMENT": "development",
+        "STRICT_TEMPLATES": "1",
         "DATABASE_URL": f"sqlite:///{tmp / 'browser.db'}",
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "ARGON2_MEMORY_KIB": "64",
