@@ -135,11 +135,12 @@ class RenderPool:
 
 @functools.cache
 def shared(styles: tuple[str, ...]) -> RenderPool:
-    """This process's pool, sized from settings (PDF_WORKERS, 0 = one a core)."""
+    """This process's pool, sized from settings (PDF_WORKERS; 0 = one a core but one, so that
+    PDFs never take every core from the officers' saves: at least one)."""
     s = get_settings()
     return RenderPool(
         styles=styles,
-        size=s.pdf_workers or os.cpu_count() or 1,
+        size=s.pdf_workers or max(1, (os.cpu_count() or 1) - 1),
         wait_seconds=s.pdf_wait_seconds,
         timeout_seconds=s.pdf_timeout_seconds,
     )
