@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from app.checklist.answers import prune_hidden
 from app.checklist.models import Incident, IncidentStatus
 from app.checklist.promptset import PromptSet
-from app.checklist.risk import Grade
+from app.checklist.risk import Grade, reason_words
 from app.checklist.service import Status, hidden_answers
 from app.referrals.models import ReferralStatus
 
@@ -268,10 +268,9 @@ def incident_fields(
 ) -> dict[str, Any]:
     """The fields of ``IncidentOut`` for an incident and its status under its prompt set."""
     shown, _ = prune_hidden(ps, incident.answers)
+    words = reason_words(ps.version)
     reasons = [
-        ReasonOut(
-            code=r.code, grade=r.grade, child=r.child, text=ps.risk_reasons.get(r.code, r.code)
-        )
+        ReasonOut(code=r.code, grade=r.grade, child=r.child, text=words.get(r.code, r.code))
         for r in state.assessment.reasons
     ]
     return {
