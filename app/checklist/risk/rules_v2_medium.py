@@ -192,7 +192,7 @@ def rule_child_not_seen(answers: Mapping[str, Any], on: date) -> list[Reason]:
 
 
 def rule_injury_observed(answers: Mapping[str, Any], on: date) -> list[Reason]:
-    """[v1] A mark or injury seen on the child (``observed.injury`` or an injury listed); high
+    """[APP; v1] A mark or injury seen on the child (``observed.injury`` or an injury listed); high
     for a baby (``rule_baby_injured``)."""
     return per_child(
         answers,
@@ -204,7 +204,7 @@ def rule_injury_observed(answers: Mapping[str, Any], on: date) -> list[Reason]:
 
 
 def rule_medical_needed(answers: Mapping[str, Any], on: date) -> list[Reason]:
-    """[v1] The child needs medical attention (``observed.medical_needed`` yes)."""
+    """[APP; v1] The child needs medical attention (``observed.medical_needed`` yes)."""
     return per_child(
         answers, on, "medical_needed", MEDIUM, lambda c, _: is_true(c, "observed.medical_needed")
     )
@@ -245,7 +245,7 @@ def rule_weapons_in_home(answers: Mapping[str, Any], on: date) -> list[Reason]:
 
 
 def rule_carer_incapable(answers: Mapping[str, Any], on: date) -> list[Reason]:
-    """[v1] No parent or carer is able to look after the children (``home.carer_capable`` no)."""
+    """[APP; HOC 17/2008; v1] No parent or carer is able to look after the children (``home.carer_capable`` no)."""
     return household(is_false(answers, "home.carer_capable"), "carer_incapable", MEDIUM)
 
 
@@ -257,7 +257,7 @@ def rule_toxic_trio(answers: Mapping[str, Any], on: date) -> list[Reason]:
 
 
 def rule_previous_incidents(answers: Mapping[str, Any], on: date) -> list[Reason]:
-    """[v1] 3 or more domestic abuse or child-concern incidents in the last 12 months
+    """[DASH; v1] 3 or more domestic abuse or child-concern incidents in the last 12 months
     (``household.previous_incidents_12m``)."""
     count = number(answers, "household.previous_incidents_12m")
     return household(
