@@ -1,4 +1,4 @@
-"""A child's age in years and months, worked out on the incident date (app/checklist/answers/ages)."""
+"""A child's age in years and months, worked out on the incident date (answers/ages.py)."""
 
 from __future__ import annotations
 

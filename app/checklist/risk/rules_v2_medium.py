@@ -245,7 +245,8 @@ def rule_weapons_in_home(answers: Mapping[str, Any], on: date) -> list[Reason]:
 
 
 def rule_carer_incapable(answers: Mapping[str, Any], on: date) -> list[Reason]:
-    """[APP; HOC 17/2008; v1] No parent or carer is able to look after the children (``home.carer_capable`` no)."""
+    """[APP; HOC 17/2008; v1] No parent or carer is able to look after the children
+    (``home.carer_capable`` no)."""
     return household(is_false(answers, "home.carer_capable"), "carer_incapable", MEDIUM)
 
 
