@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from app.checklist.answers import prune_hidden
 from app.checklist.models import Incident, IncidentStatus
 from app.checklist.promptset import PromptSet
-from app.checklist.risk import Grade
+from app.checklist.risk import Grade, reason_words
 from app.checklist.service import Status, hidden_answers
 
 EXAMPLE_ID = "6b1f2a4e-5c3d-4e8f-9a7b-1c2d3e4f5a6b"
@@ -243,10 +243,9 @@ class Incomplete(BaseModel):
 def incident_fields(incident: Incident, ps: PromptSet, state: Status) -> dict[str, Any]:
     """The fields of ``IncidentOut`` for an incident and its status under its prompt set."""
     shown, _ = prune_hidden(ps, incident.answers)
+    words = reason_words(ps.version)
     reasons = [
-        ReasonOut(
-            code=r.code, grade=r.grade, child=r.child, text=ps.risk_reasons.get(r.code, r.code)
-        )
+        ReasonOut(code=r.code, grade=r.grade, child=r.child, text=words.get(r.code, r.code))
         for r in state.assessment.reasons
     ]
     return {

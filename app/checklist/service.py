@@ -245,7 +245,7 @@ def gate_closes(answers: Mapping[str, Any]) -> bool:
 
 def status_of(ps: promptset.PromptSet, answers: Mapping[str, Any]) -> Status:
     pruned, _ = engine.prune_hidden(ps, answers)
-    assessment = risk.assess(pruned, on=reference_day(pruned))
+    assessment = risk.assess(pruned, on=reference_day(pruned), version=ps.version)
     missing = engine.missing_required(ps, pruned)
     closes = gate_closes(pruned)
     if not closes:

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import Team, User
 from app.accounts.service import Principal
-from app.checklist import promptset
+from app.checklist import promptset, risk
 from app.checklist.promptset import PromptSet
 from app.models_base import utcnow
 from app.referrals import access
@@ -88,12 +88,13 @@ def _risk(
     people: People,
 ) -> dict[str, Any]:
     own = encode(ps.section("risk").prompts, row.answers)
+    words = risk.reason_words(row.prompt_set_version)
     return {
         "suggested_grade": grade(ps, row.suggested_grade),
         "reasons": [
             {
                 "code": r["code"],
-                "text": ps.risk_reasons.get(r["code"], r["code"]),
+                "text": words.get(r["code"], r["code"]),
                 "grade": grade(ps, r["grade"]),
                 **({"child": r["child"]} if r.get("child") else {}),
             }

@@ -12,7 +12,7 @@ from app.accounts.deps import require_roles
 from app.accounts.models import Role
 from app.accounts.service import Principal, users_by_ids
 from app.checklist import answers as engine
-from app.checklist import forms, navigation, screen_service, screens, summary, view
+from app.checklist import forms, navigation, risk, screen_service, screens, summary, view
 from app.checklist import service as checklist
 from app.checklist.models import Incident, IncidentStatus
 from app.checklist.pages import locked
@@ -74,6 +74,7 @@ def _check_page(
         status_code=status_code,
         incident=incident,
         ps=ps,
+        reason_words=risk.reason_words(ps.version),
         groups=[  # a draft's grade and declaration are answered in the form below them
             g
             for g in summary.summarise(ps, pruned, incident.id)

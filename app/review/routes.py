@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from app.accounts.deps import require_roles
 from app.accounts.models import Role, Team
 from app.accounts.service import Principal, users_by_ids
-from app.checklist import summary
+from app.checklist import risk, summary
 from app.checklist.promptset import load_version
 from app.db import SessionDep
 from app.errors import InvalidTransition, NotFound
@@ -102,6 +102,7 @@ def _review_page(
         referral=referral,
         version=version,
         ps=ps,
+        reason_words=risk.reason_words(ps.version),
         groups=summary.summarise(ps, version.answers),
         history=decisions,
         all_versions=versions.all_versions(session=session, referral=referral),

@@ -171,7 +171,7 @@ def test_reasons_are_high_first_then_rule_order() -> None:
 
 
 def test_high_reasons_come_first_whatever_the_rule_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(risk, "RULES", tuple(reversed(RULES)))
+    monkeypatch.setattr(risk, "RULES_BY_VERSION", {1: tuple(reversed(RULES))})
     result = assess({"home.carer_capable": False, "action.police_protection": True})
     assert result.reasons == (H("police_protection"), M("carer_incapable"))
 

@@ -12,6 +12,8 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from app.checklist.answers.ages import child_age_in_words
+
 
 def is_true(container: Mapping[str, Any], key: str) -> bool:
     return container.get(key) is True
@@ -89,3 +91,24 @@ def child_label(child: Mapping[str, Any]) -> str | None:
     if isinstance(name, str) and name.strip():
         return name.strip()
     return None
+
+
+def labelled_children(
+    answers: Mapping[str, Any], on: date
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Each child's (label with age, answers), for reasons that name their child (prompt set
+    v2): "Amy (4 months)", "Unborn baby of Jo Smith (unborn)", "Amy" when the age is unknown,
+    and "Child 2 (3 years)" when the name is blank (2 = the entry's place in the list)."""
+    children = answers.get("children")
+    if not isinstance(children, list | tuple):
+        return
+    for position, child in enumerate(children, start=1):
+        if isinstance(child, Mapping):
+            yield child_label_with_age(child, position, on), child
+
+
+def child_label_with_age(child: Mapping[str, Any], position: int, on: date) -> str:
+    """ "Amy (4 months)": the child's name (or "Child <position>") and age on ``on``."""
+    name = child_label(child) or f"Child {position}"
+    age = child_age_in_words(child, on)
+    return f"{name} ({age})" if age else name

@@ -69,8 +69,10 @@ def is_lower(a: Grade, b: Grade) -> bool:
 class Reason:
     """Why a grade was suggested.
 
-    ``child`` is the child's name (``child.name``, stripped) when the reason is about one child,
-    and ``None`` when it is about the household or incident, or when that child's name is blank.
+    ``child`` names the child the reason is about, and is ``None`` for a reason about the
+    household or incident. Under rules v1 it is the child's name (``child.name``, stripped;
+    ``None`` when blank); under rules v2 it is the child's label with age, "Amy (4 months)" (see
+    ``facts.labelled_children``).
     """
 
     code: str
@@ -93,7 +95,8 @@ class Assessment:
 
 Rule = Callable[[Mapping[str, Any], date], list[Reason]]
 
-# Reason codes and the grade each carries. The order is the rule order.
+# Reason codes of rules v1 and the grade each carries. The order is the rule order. (Rules v2
+# have their own, in ``rules_v2``.)
 REASON_GRADES: Final[Mapping[str, Grade]] = MappingProxyType(
     {
         "child_disclosed": Grade.HIGH,
