@@ -23,6 +23,7 @@ from app.referrals.models import Referral, ReferralStatus
 from app.referrals.service import ReferralNotFound, latest_version
 from app.review import quality, service, view
 from app.review import queue as queues
+from app.review.forms import Marks
 from app.web import client_ip, nav_counters, render
 
 router = APIRouter(prefix="/review", tags=["review"], include_in_schema=False)
@@ -153,21 +154,6 @@ def review_referral(
     return _review_page(request, session, supervisor, referral)
 
 
-async def posted_marks(request: Request) -> dict[str, str]:
-    """The quality check as sent: ``quality-<criterion>`` radios (a criterion not marked is
-    left out, for the service to refuse)."""
-    posted = await request.form()
-    marks: dict[str, str] = {}
-    for criterion in quality.CRITERIA:
-        value = posted.get(f"quality-{criterion}")
-        if isinstance(value, str) and value:
-            marks[criterion] = value[:20]
-    return marks
-
-
-Marks = Annotated[dict[str, str], Depends(posted_marks)]
-
-
 @router.post("/{reference}/decision")
 def decide(
     request: Request,
@@ -252,7 +238,10 @@ def decide(
     except InvalidTransition:
         session.rollback()
         fresh = access.find(session=session, principal=supervisor, reference=reference)
-        return _review_page(request, session, supervisor, fresh, error="stale", status_code=409)
+        # What was typed stays; the quality check is filled in again from what is there now.
+        return _review_page(
+            request, session, supervisor, fresh, error="stale", form=form, status_code=409
+        )
     return redirect(request, f"/review/{reference}?done={decision}")
 
 

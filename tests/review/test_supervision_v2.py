@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.audit.models import AuditEvent
+from app.referrals import service as referrals
 from app.referrals.models import Delivery, Referral, ReferralStatus
 from app.review import quality, service
 from app.review.models import DecisionKind, ReviewDecision
@@ -264,3 +265,35 @@ def test_two_supervisors_approving_at_once_make_one_decision(fresh_engine: Engin
     with Session(fresh_engine) as s:
         assert len(list(s.exec(select(ReviewDecision)))) == 1
         assert len(list(s.exec(select(Delivery)))) == 1
+
+
+def test_a_decision_on_a_version_since_replaced_is_refused_and_keeps_what_was_typed(
+    session: Session, officer: Any, team: Any, supervisor: Any, client: Browserless
+) -> None:
+    other = principal(session, make_user(session, roles=["supervisor"], supervises=[team]))
+    referral = make_referral(session, officer)
+    service.return_to_officer(
+        session=session,
+        supervisor=other,
+        reference=referral.reference,
+        expected_version=1,
+        comment="Name the school",
+    )
+    referrals.submit(
+        session=session, officer=principal(session, officer), incident_id=referral.incident_id
+    )
+    response = client.form(
+        f"/review/{referral.reference}/decision",
+        {
+            "expected_version": "1",
+            "decision": "approve",
+            "rationale": "Typed on version 1",
+            **TICKED,
+        },
+    )
+    assert response.status_code == 409
+    check_page(response.text)
+    assert "Someone else acted on this referral" in response.text
+    assert "Typed on version 1" in response.text  # kept, to decide on version 2
+    assert 'name="expected_version" value="2"' in response.text
+    assert [d.kind for d in decisions(session)] == [DecisionKind.RETURNED]
