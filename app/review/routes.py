@@ -21,7 +21,9 @@ from app.models_base import utcnow
 from app.referrals import access, addenda, delivery_state, versions
 from app.referrals.models import Referral, ReferralStatus
 from app.referrals.service import ReferralNotFound, latest_version
-from app.review import service
+from app.review import quality, service, view
+from app.review import queue as queues
+from app.review.forms import Marks
 from app.web import client_ip, nav_counters, render
 
 router = APIRouter(prefix="/review", tags=["review"], include_in_schema=False)
@@ -32,7 +34,7 @@ STATUSES = ("submitted", "returned", "approved", "sent", "")
 def _waiting(session: Session, principal: Principal) -> dict[str, int]:
     if not principal.has(Role.SUPERVISOR):
         return {}
-    return {"review": service.count_waiting(session=session, supervisor=principal)}
+    return {"review": queues.count_waiting(session=session, supervisor=principal)}
 
 
 nav_counters.append(_waiting)
@@ -57,13 +59,13 @@ def queue(
     officer: Annotated[str, Query(max_length=40)] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
-    filters = service.Filters(
+    filters = queues.Filters(
         status=status if status in STATUSES else "submitted",
         grade=grade if grade in service.GRADES else "",
         team=_uuid(team),
         officer=_uuid(officer),
     )
-    result = service.queue(session=session, supervisor=supervisor, filters=filters, page=page)
+    result = queues.queue(session=session, supervisor=supervisor, filters=filters, page=page)
     teams = session.exec(select(Team).where(col(Team.id).in_(supervisor.supervises))).all()
     return render(
         request,
@@ -73,7 +75,7 @@ def queue(
         result=result,
         filters=filters,
         teams=sorted(teams, key=lambda t: t.name),
-        officers=service.officers_of(session=session, supervisor=supervisor),
+        officers=queues.officers_of(session=session, supervisor=supervisor),
         query=request.url.query,
         now=utcnow(),
         failing=delivery_state.failing(session=session, team_ids=supervisor.supervises),
@@ -88,8 +90,12 @@ def _review_page(
     *,
     error: str = "",
     form: dict[str, str] | None = None,
+    marks: dict[str, str] | None = None,
+    error_field: str = "",
     status_code: int = 200,
 ) -> Response:
+    """The page: key facts first, then the decision (quality check prefilled from the answers,
+    or as the supervisor last sent it), the history, and all the answers."""
     version = latest_version(session=session, referral=referral)
     ps = load_version(version.prompt_set_version)
     decisions = service.history(session=session, referral_id=referral.id)
@@ -104,6 +110,12 @@ def _review_page(
         ps=ps,
         reason_words=risk.reason_words(ps.version),
         groups=summary.summarise(ps, version.answers),
+        summary=view.summarise(ps, version),
+        criteria=quality.CRITERIA,
+        marks=marks
+        if marks is not None
+        else quality.prefill(version.prompt_set_version, version.answers),
+        rationale_needed=referral.grade in service.RATIONALE_NEEDED,
         history=decisions,
         all_versions=versions.all_versions(session=session, referral=referral),
         addenda=notes,
@@ -113,9 +125,10 @@ def _review_page(
         delivery=delivery_state.state_of(session=session, referral_id=referral.id),
         addendum_deliveries=delivery_state.of_addenda(session=session, referral_id=referral.id),
         may_resend=True,
-        due=service.due_at(referral),
-        overdue=service.is_overdue(referral, utcnow()),
+        due=queues.due_at(referral),
+        overdue=queues.is_overdue(referral, utcnow()),
         error=error,
+        error_field=error_field,
         form=form or {},
         people=users_by_ids(
             session=session,
@@ -148,15 +161,42 @@ def decide(
     session: SessionDep,
     supervisor: Supervisor,
     reference: str,
+    marks: Marks,
     decision: Annotated[str, Form(max_length=20)] = "",
     expected_version: Annotated[int, Form(ge=1)] = 1,
+    rationale: Annotated[str, Form(max_length=5000)] = "",
     comment: Annotated[str, Form(max_length=5000)] = "",
     grade: Annotated[str, Form(max_length=10)] = "",
+    grade_rationale: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
+    """One form: the quality check, then approve (with why the grade is right), return (with
+    what to change) or change the grade (with why). A refusal re-renders everything typed."""
     referral = access.find(session=session, principal=supervisor, reference=reference)
     if not access.can_supervise(supervisor, referral):
         raise NotFound()
-    form = {"decision": decision, "comment": comment, "grade": grade}
+    form = {
+        "decision": decision,
+        "rationale": rationale,
+        "comment": comment,
+        "grade": grade,
+        "grade_rationale": grade_rationale,
+    }
+
+    def refuse(error: str, field: str = "") -> Response:
+        session.rollback()  # a refusal under the row lock releases it
+        fresh = access.find(session=session, principal=supervisor, reference=reference)
+        return _review_page(
+            request,
+            session,
+            supervisor,
+            fresh,
+            error=error,
+            error_field=field,
+            form=form,
+            marks=marks,
+            status_code=422,
+        )
+
     try:
         if decision == "approve":
             service.approve(
@@ -164,7 +204,8 @@ def decide(
                 supervisor=supervisor,
                 reference=reference,
                 expected_version=expected_version,
-                comment=comment,
+                comment=rationale,
+                quality=marks,
             )
         elif decision == "return":
             service.return_to_officer(
@@ -173,50 +214,35 @@ def decide(
                 reference=reference,
                 expected_version=expected_version,
                 comment=comment,
+                quality=marks,
             )
         elif decision == "regrade":
             if grade not in service.GRADES:
-                return _review_page(
-                    request,
-                    session,
-                    supervisor,
-                    referral,
-                    error="grade_missing",
-                    form=form,
-                    status_code=422,
-                )
+                return refuse("grade_missing")
             service.regrade(
                 session=session,
                 supervisor=supervisor,
                 reference=reference,
                 expected_version=expected_version,
                 grade=grade,
-                rationale=comment,
+                rationale=grade_rationale,
+                quality=marks,
             )
         else:
-            return _review_page(
-                request,
-                session,
-                supervisor,
-                referral,
-                error="decision_missing",
-                form=form,
-                status_code=422,
-            )
+            return refuse("decision_missing")
+    except service.QualityCheckInvalid as e:
+        return refuse("quality", f"quality-{e.criterion}")
+    except service.RationaleRequired:
+        return refuse("approve_rationale")
     except service.CommentRequired:
-        return _review_page(
-            request,
-            session,
-            supervisor,
-            referral,
-            error=f"{decision}_comment",
-            form=form,
-            status_code=422,
-        )
+        return refuse(f"{decision}_comment")
     except InvalidTransition:
         session.rollback()
         fresh = access.find(session=session, principal=supervisor, reference=reference)
-        return _review_page(request, session, supervisor, fresh, error="stale", status_code=409)
+        # What was typed stays; the quality check is filled in again from what is there now.
+        return _review_page(
+            request, session, supervisor, fresh, error="stale", form=form, status_code=409
+        )
     return redirect(request, f"/review/{reference}?done={decision}")
 
 

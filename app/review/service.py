@@ -1,34 +1,27 @@
-"""The supervisor's queue and decisions. Each decision is a state transition with rules,
-taken under a row lock and checked against the version the supervisor was looking at, so when
-two supervisors act at once the second is told rather than overwriting the first."""
+"""The supervisor's decisions. Each decision is a state transition with rules, taken under a
+row lock and checked against the version the supervisor was looking at, so when two supervisors
+act at once the second is told rather than overwriting the first."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Mapping
 
-from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Team, User
 from app.accounts.service import Principal
 from app.audit import service as audit
 from app.checklist import service as checklist
 from app.errors import DomainError, InvalidTransition, NotFound
-from app.models_base import utcnow
 from app.referrals import access
 from app.referrals.models import Delivery, Referral, ReferralStatus
+from app.review import quality as quality_check
 from app.review.models import DecisionKind, ReviewDecision
 
-# Supervisor review due after submission (product rule, after MASH red/amber/green practice).
-DUE_AFTER = {
-    "high": timedelta(hours=1),
-    "medium": timedelta(hours=8),
-    "standard": timedelta(hours=24),
-}
 GRADES = ("high", "medium", "standard")
-PAGE_SIZE = 20
+# Approving one of these grades needs the supervisor's rationale (supervision rule, every
+# prompt set version).
+RATIONALE_NEEDED = frozenset({"high", "medium"})
 
 
 class StaleDecision(InvalidTransition):
@@ -42,108 +35,32 @@ class CommentRequired(DomainError):
     code = "comment_required"
 
 
-def due_at(referral: Referral) -> datetime:
-    return referral.submitted_at + DUE_AFTER.get(referral.grade, DUE_AFTER["standard"])
+class RationaleRequired(DomainError):
+    """Approving a high or medium referral without saying why the grade is right."""
+
+    status_code = 422
+    code = "rationale_required"
 
 
-def is_overdue(referral: Referral, now: datetime) -> bool:
-    return referral.status == ReferralStatus.SUBMITTED and now > due_at(referral)
+class QualityCheckInvalid(DomainError):
+    """A quality check with a criterion not marked (or marked with an unknown value)."""
+
+    status_code = 422
+    code = "quality_invalid"
+
+    def __init__(self, criterion: str) -> None:
+        super().__init__()
+        self.criterion = criterion
 
 
-@dataclass(frozen=True)
-class QueueItem:
-    referral: Referral
-    officer: User
-    team: Team | None
-    due: datetime
-    overdue: bool
-    waiting: timedelta
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    items: list[QueueItem]
-    total: int
-    page: int
-    pages: int
-
-
-@dataclass(frozen=True)
-class Filters:
-    status: str = ReferralStatus.SUBMITTED.value  # "" for every status
-    grade: str = ""
-    team: uuid.UUID | None = None
-    officer: uuid.UUID | None = None
-
-
-def queue(
-    *,
-    session: Session,
-    supervisor: Principal,
-    filters: Filters,
-    page: int = 1,
-    now: datetime | None = None,
-) -> QueuePage:
-    """Referrals of the supervisor's teams: highest risk first, then longest waiting."""
-    now = now or utcnow()
-    teams = set(supervisor.supervises)
-    if filters.team is not None:
-        teams &= {filters.team}
-    query = select(Referral).where(col(Referral.team_id).in_(teams))
-    if filters.status:
-        query = query.where(Referral.status == filters.status)
-    if filters.grade:
-        query = query.where(Referral.grade == filters.grade)
-    if filters.officer is not None:
-        query = query.where(Referral.officer_id == filters.officer)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rank = case({"high": 0, "medium": 1}, value=Referral.grade, else_=2)
-    rows = session.exec(
-        query.order_by(rank, col(Referral.submitted_at))
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
-    people = {
-        u.id: u
-        for u in session.exec(select(User).where(col(User.id).in_({r.officer_id for r in rows})))
-    }
-    team_rows = {
-        t.id: t
-        for t in session.exec(select(Team).where(col(Team.id).in_({r.team_id for r in rows})))
-    }
-    items = [
-        QueueItem(
-            referral=r,
-            officer=people[r.officer_id],
-            team=team_rows.get(r.team_id) if r.team_id else None,
-            due=due_at(r),
-            overdue=is_overdue(r, now),
-            waiting=now - r.submitted_at,
-        )
-        for r in rows
-    ]
-    return QueuePage(items=items, total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)))
-
-
-def count_waiting(*, session: Session, supervisor: Principal) -> int:
-    if not supervisor.supervises:
-        return 0
-    query = select(func.count()).where(
-        col(Referral.team_id).in_(supervisor.supervises),
-        Referral.status == ReferralStatus.SUBMITTED,
-    )
-    return int(session.exec(query).one())
-
-
-def officers_of(*, session: Session, supervisor: Principal) -> list[User]:
-    query = (
-        select(User)
-        .join(Referral, col(Referral.officer_id) == col(User.id))
-        .where(col(Referral.team_id).in_(supervisor.supervises))
-        .distinct()
-        .order_by(col(User.display_name))
-    )
-    return list(session.exec(query))
+def _checked(marks: Mapping[str, str] | None) -> dict[str, str]:
+    """The quality check as stored: complete and valid, or empty when none was given."""
+    if marks is None:
+        return {}
+    try:
+        return dict(quality_check.validate(marks))
+    except quality_check.QualityInvalid as e:
+        raise QualityCheckInvalid(str(e)) from e
 
 
 def history(*, session: Session, referral_id: uuid.UUID) -> list[ReviewDecision]:
@@ -180,6 +97,7 @@ def _record(
     *,
     from_grade: str = "",
     to_grade: str = "",
+    quality: dict[str, str] | None = None,
 ) -> ReviewDecision:
     decision = ReviewDecision(
         referral_id=referral.id,
@@ -189,6 +107,7 @@ def _record(
         comment=comment.strip(),
         from_grade=from_grade,
         to_grade=to_grade,
+        quality=quality or {},
     )
     session.add(decision)
     referral.updated_at = decision.at
@@ -206,6 +125,7 @@ def _record(
             "version": referral.version,
             "from_grade": from_grade,
             "to_grade": to_grade,
+            "quality": quality or {},
         },
     )
     return decision
@@ -218,26 +138,39 @@ def approve(
     reference: str,
     expected_version: int,
     comment: str = "",
+    quality: Mapping[str, str] | None = None,
 ) -> Referral:
     """Approve and queue the referral for sending to the MASH (the outbox row is written in
-    the same transaction, so an approval is never without its delivery)."""
+    the same transaction, so an approval is never without its delivery). ``comment`` is why
+    the supervisor agrees with the grade: required when the grade in force (read under the
+    lock) is high or medium, else RationaleRequired. ``quality`` is the quality check."""
+    marks = _checked(quality)
     referral = _lock_for_decision(session, supervisor, reference, expected_version)
+    if referral.grade in RATIONALE_NEEDED and not comment.strip():
+        raise RationaleRequired()
     referral.status = ReferralStatus.APPROVED
-    _record(session, supervisor, referral, DecisionKind.APPROVED, comment)
+    _record(session, supervisor, referral, DecisionKind.APPROVED, comment, quality=marks)
     session.add(Delivery(referral_id=referral.id, version=referral.version))
     session.commit()
     return referral
 
 
 def return_to_officer(
-    *, session: Session, supervisor: Principal, reference: str, expected_version: int, comment: str
+    *,
+    session: Session,
+    supervisor: Principal,
+    reference: str,
+    expected_version: int,
+    comment: str,
+    quality: Mapping[str, str] | None = None,
 ) -> Referral:
     """Send back to the officer with what to change; their draft opens again for amending."""
     if not comment.strip():
         raise CommentRequired()
+    marks = _checked(quality)
     referral = _lock_for_decision(session, supervisor, reference, expected_version)
     referral.status = ReferralStatus.RETURNED
-    _record(session, supervisor, referral, DecisionKind.RETURNED, comment)
+    _record(session, supervisor, referral, DecisionKind.RETURNED, comment, quality=marks)
     checklist.reopen(session=session, incident_id=referral.incident_id)
     session.commit()
     return referral
@@ -251,12 +184,14 @@ def regrade(
     expected_version: int,
     grade: str,
     rationale: str,
+    quality: Mapping[str, str] | None = None,
 ) -> Referral:
     """Change the grade in force, with a rationale; the officer's grade stays on record."""
     if not rationale.strip():
         raise CommentRequired()
     if grade not in GRADES:
         raise InvalidTransition()
+    marks = _checked(quality)
     referral = _lock_for_decision(session, supervisor, reference, expected_version)
     if grade == referral.grade:
         return referral
@@ -270,6 +205,7 @@ def regrade(
         rationale,
         from_grade=previous,
         to_grade=grade,
+        quality=marks,
     )
     session.commit()
     return referral

@@ -53,15 +53,36 @@ def test_supervisor_reviews_on_a_phone(browser: Browser, live_server: str) -> No
     assert_accessible(page)
     assert_fits(page)
     page.go_back()
+    # The summary comes before the decision; the quality check is prefilled.
+    summary_top = page.locator("#summary-heading").bounding_box()
+    decision_top = page.locator("#decision-heading").bounding_box()
+    assert summary_top and decision_top and summary_top["y"] < decision_top["y"]
+    assert page.locator("#quality-child_seen").is_checked()
+    # Approving a high referral needs a rationale: the error is shown and accessible, and the
+    # quality check keeps what was changed.
+    page.locator("#quality-encompass-2").check()  # "No"
+    page.get_by_role("radio", name="Approve and send to social care").check()
+    page.get_by_role("button", name="Record your decision").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert "Say why you agree with this grade" in page.locator(".govuk-error-summary").inner_text()
+    assert page.locator("#quality-encompass-2").is_checked()
+    assert_accessible(page)
+    assert_fits(page)
     # Returning needs a comment: the error is shown and accessible.
-    page.get_by_role("button", name="Return to the officer").click()
+    page.get_by_role("radio", name="Return to the officer").check()
+    page.get_by_role("button", name="Record your decision").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)
     page.fill("#comment-return", "Please add the child's school.")
-    page.get_by_role("button", name="Return to the officer").click()
+    page.get_by_role("button", name="Record your decision").click()
     page.wait_for_url("**done=return")
     assert "Referral returned to the officer." in page.content()
+    history = page.locator(".tc-history")
+    assert "What to change: Please add the child's school." in history.inner_text()
+    history.get_by_text("Quality check").click()
+    assert "Operation Encompass" in history.inner_text()
     assert_accessible(page)
+    assert_fits(page)
     officer.close()
     supervisor.close()
 

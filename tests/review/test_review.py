@@ -14,8 +14,9 @@ from app.errors import InvalidTransition
 from app.referrals import addenda, versions
 from app.referrals import service as referrals
 from app.referrals.models import Delivery, ReferralStatus
-from app.review import service
+from app.review import queue, service
 from app.review.models import DecisionKind, ReviewDecision
+from app.review.quality import CRITERIA
 from tests.checklist.builders import complete_answers
 from tests.factories import make_referral, make_team, make_user, principal
 from tests.helpers import Browserless, check_page
@@ -34,6 +35,11 @@ def officer(session: Session, team):
 @pytest.fixture
 def supervisor(session: Session, team):
     return principal(session, make_user(session, roles=["supervisor"], supervises=[team]))
+
+
+AGREED = "Amy told the officer her father pushed her: high is right."
+# The quality check as a supervisor sends it with every decision.
+TICKED = {f"quality-{c}": "yes" for c in CRITERIA}
 
 
 def graded(grade: str) -> dict:
@@ -57,7 +63,7 @@ def test_queue_orders_by_risk_then_waiting_and_marks_overdue(
     time_machine.move_to("2026-11-23 09:10:00+00:00", tick=False)
     medium = make_referral(session, officer, answers=graded("medium"))
     time_machine.move_to("2026-11-23 09:30:00+00:00", tick=False)
-    page = service.queue(session=session, supervisor=supervisor, filters=service.Filters())
+    page = queue.queue(session=session, supervisor=supervisor, filters=queue.Filters())
     assert [i.referral.reference for i in page.items] == [
         high_new.reference,
         medium.reference,
@@ -67,47 +73,44 @@ def test_queue_orders_by_risk_then_waiting_and_marks_overdue(
     assert page.items[0].due == high_new.submitted_at + timedelta(hours=1)
     # High is due within 1 hour, medium 8, standard 24.
     time_machine.move_to("2026-11-23 10:01:00+00:00", tick=False)
-    page = service.queue(session=session, supervisor=supervisor, filters=service.Filters())
+    page = queue.queue(session=session, supervisor=supervisor, filters=queue.Filters())
     assert [i.overdue for i in page.items] == [True, False, False]
     time_machine.move_to("2026-11-24 08:01:00+00:00", tick=False)
-    page = service.queue(session=session, supervisor=supervisor, filters=service.Filters())
+    page = queue.queue(session=session, supervisor=supervisor, filters=queue.Filters())
     assert [i.overdue for i in page.items] == [True, True, True]
 
 
 def test_queue_filters_and_pages(session: Session, officer, supervisor, team) -> None:
     other_officer = make_user(session, roles=["officer"], team=team)
-    for _ in range(service.PAGE_SIZE + 1):
+    for _ in range(queue.PAGE_SIZE + 1):
         make_referral(session, officer, answers=graded("medium"))
     mine = make_referral(session, other_officer)
-    page1 = service.queue(session=session, supervisor=supervisor, filters=service.Filters())
-    assert page1.total == service.PAGE_SIZE + 2 and page1.pages == 2
-    assert len(page1.items) == service.PAGE_SIZE
-    page2 = service.queue(session=session, supervisor=supervisor, filters=service.Filters(), page=2)
+    page1 = queue.queue(session=session, supervisor=supervisor, filters=queue.Filters())
+    assert page1.total == queue.PAGE_SIZE + 2 and page1.pages == 2
+    assert len(page1.items) == queue.PAGE_SIZE
+    page2 = queue.queue(session=session, supervisor=supervisor, filters=queue.Filters(), page=2)
     assert len(page2.items) == 2
-    by_officer = service.queue(
-        session=session, supervisor=supervisor, filters=service.Filters(officer=other_officer.id)
+    by_officer = queue.queue(
+        session=session, supervisor=supervisor, filters=queue.Filters(officer=other_officer.id)
     )
     assert [i.referral.reference for i in by_officer.items] == [mine.reference]
-    high = service.queue(
-        session=session, supervisor=supervisor, filters=service.Filters(grade="high")
-    )
+    high = queue.queue(session=session, supervisor=supervisor, filters=queue.Filters(grade="high"))
     assert [i.referral.reference for i in high.items] == [mine.reference]
-    assert service.count_waiting(session=session, supervisor=supervisor) == service.PAGE_SIZE + 2
+    assert queue.count_waiting(session=session, supervisor=supervisor) == queue.PAGE_SIZE + 2
 
 
 def test_supervisors_see_only_their_teams(
     session: Session, officer, supervisor, as_supervisor: Browserless
 ) -> None:
     referral = make_referral(session, officer)
-    assert (
-        service.queue(session=session, supervisor=supervisor, filters=service.Filters()).total == 1
-    )
+    assert queue.queue(session=session, supervisor=supervisor, filters=queue.Filters()).total == 1
     # as_supervisor supervises another team.
     page = as_supervisor.get("/review")
     assert referral.reference not in page.text
     assert as_supervisor.get(f"/review/{referral.reference}").status_code == 404
     response = as_supervisor.form(
-        f"/review/{referral.reference}/decision", {"decision": "approve", "expected_version": "1"}
+        f"/review/{referral.reference}/decision",
+        {"decision": "approve", "expected_version": "1", "rationale": AGREED, **TICKED},
     )
     assert response.status_code == 404
 
@@ -117,7 +120,11 @@ def test_approve_queues_delivery_in_the_same_transaction(
 ) -> None:
     referral = make_referral(session, officer)
     service.approve(
-        session=session, supervisor=supervisor, reference=referral.reference, expected_version=1
+        session=session,
+        supervisor=supervisor,
+        reference=referral.reference,
+        expected_version=1,
+        comment=AGREED,
     )
     session.refresh(referral)
     assert referral.status == ReferralStatus.APPROVED
@@ -136,7 +143,11 @@ def test_decisions_refused_unless_submitted(session: Session, officer, superviso
     session.commit()
     for decide in (
         lambda: service.approve(
-            session=session, supervisor=supervisor, reference=referral.reference, expected_version=1
+            session=session,
+            supervisor=supervisor,
+            reference=referral.reference,
+            expected_version=1,
+            comment=AGREED,
         ),
         lambda: service.return_to_officer(
             session=session,
@@ -163,7 +174,11 @@ def test_second_supervisor_is_told(session: Session, officer, supervisor, team) 
     other = principal(session, make_user(session, roles=["supervisor"], supervises=[team]))
     referral = make_referral(session, officer)
     service.approve(
-        session=session, supervisor=supervisor, reference=referral.reference, expected_version=1
+        session=session,
+        supervisor=supervisor,
+        reference=referral.reference,
+        expected_version=1,
+        comment=AGREED,
     )
     with pytest.raises(service.StaleDecision):
         service.return_to_officer(
@@ -187,11 +202,15 @@ def test_second_supervisor_is_told_on_the_page(
     client.log_in(sup_user.username, "correct horse battery")
     assert client.get(f"/review/{referral.reference}").status_code == 200  # page open
     service.approve(
-        session=session, supervisor=first, reference=referral.reference, expected_version=1
+        session=session,
+        supervisor=first,
+        reference=referral.reference,
+        expected_version=1,
+        comment=AGREED,
     )
     response = client.form(
         f"/review/{referral.reference}/decision",
-        {"decision": "return", "expected_version": "1", "comment": "fix"},
+        {"decision": "return", "expected_version": "1", "comment": "fix", **TICKED},
     )
     assert response.status_code == 409
     assert "Someone else acted on this referral" in response.text
@@ -256,7 +275,11 @@ def test_amend_and_resubmit_makes_a_new_version_and_a_diff(
     # A decision on the old version is refused: the supervisor is told to look again.
     with pytest.raises(service.StaleDecision):
         service.approve(
-            session=session, supervisor=supervisor, reference=referral.reference, expected_version=1
+            session=session,
+            supervisor=supervisor,
+            reference=referral.reference,
+            expected_version=1,
+            comment=AGREED,
         )
 
 
@@ -295,7 +318,11 @@ def test_addenda_only_after_approval_and_never_edited(
         addenda.add(session=session, principal=who, reference=referral.reference, text="More")
     session.rollback()
     service.approve(
-        session=session, supervisor=supervisor, reference=referral.reference, expected_version=1
+        session=session,
+        supervisor=supervisor,
+        reference=referral.reference,
+        expected_version=1,
+        comment=AGREED,
     )
     referral.status = ReferralStatus.SENT
     session.add(referral)
@@ -338,11 +365,13 @@ def test_review_pages_render(session: Session, officer, team, client: Browserles
     read = session.exec(select(AuditEvent).where(AuditEvent.action == "referral.read.review")).one()
     assert read.reason == "supervisor review"
     missing = client.form(
-        f"/review/{referral.reference}/decision", {"decision": "return", "expected_version": "1"}
+        f"/review/{referral.reference}/decision",
+        {"decision": "return", "expected_version": "1", **TICKED},
     )
     assert missing.status_code == 422 and "Say what the officer needs to change" in missing.text
     done = client.form(
-        f"/review/{referral.reference}/decision", {"decision": "approve", "expected_version": "1"}
+        f"/review/{referral.reference}/decision",
+        {"decision": "approve", "expected_version": "1", "rationale": AGREED, **TICKED},
     )
     assert done.status_code == 303
     assert "Waiting to send" in client.get(f"/review/{referral.reference}").text
@@ -378,7 +407,11 @@ def test_failed_delivery_is_flagged_and_can_be_sent_again(
     sup = make_user(session, roles=["supervisor"], supervises=[team])
     referral = make_referral(session, officer)
     service.approve(
-        session=session, supervisor=supervisor, reference=referral.reference, expected_version=1
+        session=session,
+        supervisor=supervisor,
+        reference=referral.reference,
+        expected_version=1,
+        comment=AGREED,
     )
     delivery = session.exec(select(Delivery).where(Delivery.referral_id == referral.id)).one()
     delivery.status = "failed"
