@@ -24,14 +24,15 @@ from app.referrals import access
 from app.referrals.document_answers import encode, grade, iso, sections
 from app.referrals.models import (
     Addendum,
+    DecisionKind,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
     Referral,
     ReferralVersion,
+    ReviewDecision,
 )
 from app.referrals.service import ReferralNotFound
-from app.review.models import DecisionKind, ReviewDecision
 
 SCHEMA_NAME: Final = "referral-v1"
 SCHEMA_PATH: Final = Path(__file__).resolve().parent / "schema" / f"{SCHEMA_NAME}.schema.json"

@@ -15,8 +15,14 @@ from app.checklist import service as checklist
 from app.checklist.models import Incident, IncidentStatus
 from app.errors import DomainError, InvalidTransition, NotFound
 from app.models_base import utcnow
-from app.referrals.models import ReferenceCounter, Referral, ReferralStatus, ReferralVersion
-from app.review.models import DecisionKind, ReviewDecision  # the table only: review builds on us
+from app.referrals.models import (
+    DecisionKind,
+    ReferenceCounter,
+    Referral,
+    ReferralStatus,
+    ReferralVersion,
+    ReviewDecision,
+)
 
 
 class ReferralNotFound(NotFound):

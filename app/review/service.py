@@ -14,9 +14,8 @@ from app.audit import service as audit
 from app.checklist import service as checklist
 from app.errors import DomainError, InvalidTransition, NotFound
 from app.referrals import access
-from app.referrals.models import Delivery, Referral, ReferralStatus
+from app.referrals.models import DecisionKind, Delivery, Referral, ReferralStatus, ReviewDecision
 from app.review import quality as quality_check
-from app.review.models import DecisionKind, ReviewDecision
 
 GRADES = ("high", "medium", "standard")
 # Approving one of these grades needs the supervisor's rationale (supervision rule, every

@@ -24,13 +24,14 @@ from app.referrals import document, document_answers, document_pdf
 from app.referrals import service as referrals
 from app.referrals.models import (
     Addendum,
+    DecisionKind,
     Delivery,
     DeliveryStatus,
     Referral,
     ReferralStatus,
     ReferralVersion,
+    ReviewDecision,
 )
-from app.review.models import DecisionKind, ReviewDecision
 from tests.checklist.builders import child_answers, complete_answers, problems
 from tests.factories import PASSWORD, make_team, make_user
 from tests.helpers import Browserless, check_page

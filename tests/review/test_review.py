@@ -13,9 +13,8 @@ from app.checklist.models import Incident, IncidentStatus
 from app.errors import InvalidTransition
 from app.referrals import addenda, versions
 from app.referrals import service as referrals
-from app.referrals.models import Delivery, ReferralStatus
+from app.referrals.models import DecisionKind, Delivery, ReferralStatus, ReviewDecision
 from app.review import queue, service
-from app.review.models import DecisionKind, ReviewDecision
 from app.review.quality import CRITERIA
 from tests.checklist.builders import complete_answers
 from tests.factories import make_referral, make_team, make_user, principal

@@ -13,9 +13,8 @@ from sqlmodel import Session, select
 
 from app.audit.models import AuditEvent
 from app.referrals import service as referrals
-from app.referrals.models import Delivery, Referral, ReferralStatus
+from app.referrals.models import DecisionKind, Delivery, Referral, ReferralStatus, ReviewDecision
 from app.review import quality, service
-from app.review.models import DecisionKind, ReviewDecision
 from tests.checklist.builders import complete_answers
 from tests.factories import PASSWORD, make_referral, make_team, make_user, principal
 from tests.helpers import Browserless, check_page
