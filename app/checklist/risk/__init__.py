@@ -37,6 +37,9 @@ from app.checklist.risk.grades import (
 )
 from app.checklist.risk.rules_v1 import RULES
 
+# The rules each prompt-set version is graded by (a version not listed: v1's).
+_RULES_BY_VERSION = {1: RULES}
+
 __all__ = [
     "REASON_CODES",
     "REASON_GRADES",
@@ -49,8 +52,11 @@ __all__ = [
 ]
 
 
-def assess(answers: Mapping[str, Any], *, on: date | None = None) -> Assessment:
-    """The suggested grade for ``answers`` (already pruned of hidden answers) with its reasons.
+def assess(
+    answers: Mapping[str, Any], *, on: date | None = None, version: int = 1
+) -> Assessment:
+    """The suggested grade for ``answers`` (already pruned of hidden answers) with its reasons,
+    by the rules of prompt-set ``version`` (v1's rules for every version until v2's land).
 
     Ages are measured on the incident date (``incident.datetime``), else ``on``, else today UTC.
     The grade is the highest of the reasons' grades, else standard. Reasons are ordered high
@@ -60,7 +66,7 @@ def assess(answers: Mapping[str, Any], *, on: date | None = None) -> Assessment:
         answers = {}
     when = reference_date(answers, on)
     found: list[Reason] = []
-    for rule in RULES:
+    for rule in _RULES_BY_VERSION.get(version, RULES):
         found.extend(rule(answers, when))
     unique = list(dict.fromkeys(found))
     unique.sort(key=lambda r: -r.grade.rank)  # stable: keeps rule order within a grade
