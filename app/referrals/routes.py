@@ -86,8 +86,7 @@ def _check_page(
         missing_count=len(missing_rows),
         todo=todo if missing is None and not is_locked and not state.gate_closes else [],
         locked=is_locked,
-        step=screens.TOTAL_STEPS,
-        total=screens.TOTAL_STEPS,
+        progress=screens.progress(ps, None),
     )
 
 
