@@ -12,7 +12,7 @@ from app.accounts.deps import require_roles
 from app.accounts.models import Role
 from app.accounts.service import Principal, users_by_ids
 from app.checklist import answers as engine
-from app.checklist import forms, navigation, screen_service, screens, summary, view
+from app.checklist import encompass, forms, navigation, screen_service, screens, summary, view
 from app.checklist import service as checklist
 from app.checklist.models import Incident, IncidentStatus
 from app.checklist.routes import PostedForm, locked
@@ -87,6 +87,7 @@ def _check_page(
         todo=todo if missing is None and not is_locked and not state.gate_closes else [],
         locked=is_locked,
         progress=screens.progress(ps, None),
+        encompass=encompass.notifications(pruned, version=ps.version),
     )
 
 
