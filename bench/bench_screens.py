@@ -19,9 +19,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.checklist import screens  # noqa: E402
-from app.checklist.answers import is_visible, items  # noqa: E402
-from app.checklist.promptset import PromptSet, PromptType, load_version  # noqa: E402
+from app.checklist import screens
+from app.checklist.answers import is_visible, items
+from app.checklist.promptset import PromptSet, PromptType, load_version
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,10 @@ def typical_v1() -> dict[str, Any]:
         ],
         "home.conditions": ["none_of_these"],
         "home.carer_capable": True,
-        "household.adults": [_adult("Jo Smith", "mother", False), _adult("Al Smith", "father", True)],
+        "household.adults": [
+            _adult("Jo Smith", "mother", False),
+            _adult("Al Smith", "father", True),
+        ],
         "concern.categories": ["domestic_abuse_witnessed"],
         "concern.da_abuser_hurt_children": False,
         "concern.da_child_contact_conflict": False,

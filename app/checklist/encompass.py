@@ -89,7 +89,12 @@ def notifications(answers: Mapping[str, Any], *, version: int) -> list[Notificat
         if not isinstance(child, Mapping):
             continue
         school, age = child.get("child.school"), _age(child, on)
-        if age in SCHOOL_AGES and isinstance(school, str) and has_answer(school):
+        if (
+            age is not None
+            and age in SCHOOL_AGES
+            and isinstance(school, str)
+            and has_answer(school)
+        ):
             name = child.get("child.name")
             out.append(
                 Notification(

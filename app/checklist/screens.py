@@ -25,7 +25,7 @@ CHECK_SECTIONS = ("risk", "declaration")
 
 @dataclass(frozen=True)
 class Progress:
-    """"Step N of M": one step per section with screens, in the prompt set's order, and the
+    """Step N of M: one step per section with screens, in the prompt set's order, and the
     last for "check your answers" (v1: 11 steps; v2: 12)."""
 
     step: int

@@ -21,7 +21,9 @@ def test_every_condition_case_in_chromium(browser: Browser, live_server_v2: str)
         page = context.new_page()
         page.goto("/login")
         results = page.evaluate(RUN, CASES)
-        wrong = [c["name"] for c, got in zip(CASES, results, strict=True) if got is not c["expected"]]
+        wrong = [
+            c["name"] for c, got in zip(CASES, results, strict=True) if got is not c["expected"]
+        ]
         assert len(results) == len(CASES)
         assert wrong == []
     finally:

@@ -144,7 +144,9 @@ def test_custody_follow_ups_branch_on_charge_and_transfer() -> None:
 
 
 def test_domestic_abuse_section_for_a_domestic_abuse_incident() -> None:
-    answers = complete_answers_v2(children=[child_answers_v2(**{"concern.categories": ["neglect"]})])
+    answers = complete_answers_v2(
+        children=[child_answers_v2(**{"concern.categories": ["neglect"]})]
+    )
     assert section_visible(PS, "domestic_abuse", answers)
 
 

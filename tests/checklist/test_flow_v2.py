@@ -87,8 +87,13 @@ def test_the_guidance_card_saves_nothing(as_officer: Browserless, session: Sessi
     child = add_child(as_officer, incident_id)
     url = f"/incidents/{incident_id}/c/{child}/s/child/1"
     response = post_page(
-        as_officer, url, {"child.name": "Amy Smith", "_present": ["child.name", "child.guidance"],
-                          "child.guidance": "typed"}  # fmt: skip
+        as_officer,
+        url,
+        {
+            "child.name": "Amy Smith",
+            "_present": ["child.name", "child.guidance"],
+            "child.guidance": "typed",
+        },
     )
     assert response.status_code in (200, 303, 422)
     (entry,) = stored(session, incident_id)["children"]
@@ -109,12 +114,20 @@ def test_check_page_asks_for_the_urgent_call_and_lists_encompass(
     assert "Urgent call: who did you speak to at the MASH or emergency duty team?" in html
     assert f'href="/incidents/{incident_id}/s/action/1"' in html
     assert "Operation Encompass" in html
-    assert "Anytown Primary School, for Amy Smith (age 6): before school on Wednesday 11 March 2026" in html
+    assert (
+        "Anytown Primary School, for Amy Smith (age 6): before school on Wednesday 11 March 2026"
+        in html
+    )
     refused = post_page(
         as_officer,
         f"/incidents/{incident_id}/check",
-        {"risk.officer_grade": "high", "risk.rationale": "r", "risk.request": "assessment",
-         "declaration.confirmed": "yes", "action": "submit"},  # fmt: skip
+        {
+            "risk.officer_grade": "high",
+            "risk.rationale": "r",
+            "risk.request": "assessment",
+            "declaration.confirmed": "yes",
+            "action": "submit",
+        },
     )
     assert refused.status_code == 422
     assert not _submitted(session, incident_id)
@@ -134,9 +147,13 @@ def test_a_complete_v2_incident_is_submitted_under_v2(
     response = post_page(
         as_officer,
         f"/incidents/{incident_id}/check",
-        {"risk.officer_grade": "high", "risk.rationale": "Amy disclosed.",
-         "risk.request": "strategy_discussion", "declaration.confirmed": "yes",
-         "action": "submit"},  # fmt: skip
+        {
+            "risk.officer_grade": "high",
+            "risk.rationale": "Amy disclosed.",
+            "risk.request": "strategy_discussion",
+            "declaration.confirmed": "yes",
+            "action": "submit",
+        },
     )
     assert response.status_code == 303, response.text[:2000]
     assert re.search(r"/referrals/TC-\d{4}-\d{6}", response.headers["location"])

@@ -45,20 +45,40 @@ def test_v2_is_published_and_current(ps: PromptSet) -> None:
 
 def test_sections_in_the_contract_order(ps: PromptSet) -> None:
     assert [s.id for s in ps.sections] == [
-        "incident", "gate", "child", "voice", "observed", "concern", "home", "household",
-        "domestic_abuse", "action", "sharing", "risk", "declaration",
-    ]  # fmt: skip
+        "incident",
+        "gate",
+        "child",
+        "voice",
+        "observed",
+        "concern",
+        "home",
+        "household",
+        "domestic_abuse",
+        "action",
+        "sharing",
+        "risk",
+        "declaration",
+    ]
     assert {s.id for s in ps.repeat_sections["children"]} == {
-        "child", "voice", "observed", "concern",
-    }  # fmt: skip
+        "child",
+        "voice",
+        "observed",
+        "concern",
+    }
 
 
 def test_concerns_are_per_child_and_domestic_abuse_is_household(ps: PromptSet) -> None:
     per_child = [
-        "concern.categories", "concern.exploitation_indicators", "concern.nrm_referral",
-        "concern.missing_episodes_90d", "concern.found_where", "concern.custody_hours",
-        "concern.custody_transfer_to_la", "concern.fm_fgm_actions", "concern.prevent_referral",
-    ]  # fmt: skip
+        "concern.categories",
+        "concern.exploitation_indicators",
+        "concern.nrm_referral",
+        "concern.missing_episodes_90d",
+        "concern.found_where",
+        "concern.custody_hours",
+        "concern.custody_transfer_to_la",
+        "concern.fm_fgm_actions",
+        "concern.prevent_referral",
+    ]
     for pid in per_child:
         assert ps.scope_of(pid) == ("children",), pid
     for pid in ["concern.da_strangulation", "concern.da_risk_tool", "concern.dash_score"]:
@@ -78,12 +98,24 @@ def test_retired_and_new_prompts(ps: PromptSet) -> None:
     ids = ps.all_prompt_ids()
     assert "action.encompass_school_told" not in ids
     assert {
-        "incident.crime_ref", "incident.bwv", "incident.bwv_ref", "child.lives_here",
-        "child.tonight_where", "child.tonight_checked", "child.injury_reported",
-        "voice.disclosure_about", "voice.disclosure_sexual", "adult.risk_to_children",
-        "action.pp_designated_officer", "action.urgent_call_to", "action.urgent_call_time",
-        "action.urgent_call_agreed", "sharing.agencies", "risk.strengths", "risk.request",
-    } <= ids  # fmt: skip
+        "incident.crime_ref",
+        "incident.bwv",
+        "incident.bwv_ref",
+        "child.lives_here",
+        "child.tonight_where",
+        "child.tonight_checked",
+        "child.injury_reported",
+        "voice.disclosure_about",
+        "voice.disclosure_sexual",
+        "adult.risk_to_children",
+        "action.pp_designated_officer",
+        "action.urgent_call_to",
+        "action.urgent_call_time",
+        "action.urgent_call_agreed",
+        "sharing.agencies",
+        "risk.strengths",
+        "risk.request",
+    } <= ids
     label = ps.prompt("household.previous_incidents_12m").label
     assert "domestic abuse or child-concern incidents" in label
 

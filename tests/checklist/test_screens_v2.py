@@ -11,9 +11,17 @@ from bench import bench_screens
 def test_v1_keeps_its_eleven_steps() -> None:
     ps = load_version(1)
     assert screens.step_sections(ps) == (
-        "incident", "gate", "child", "voice", "observed", "home", "household", "concern",
-        "action", "sharing",
-    )  # fmt: skip
+        "incident",
+        "gate",
+        "child",
+        "voice",
+        "observed",
+        "home",
+        "household",
+        "concern",
+        "action",
+        "sharing",
+    )
     assert screens.progress(ps, "incident") == screens.Progress(1, 11)
     assert screens.progress(ps, "concern") == screens.Progress(8, 11)
     assert screens.progress(ps, None) == screens.Progress(11, 11)

@@ -215,9 +215,7 @@ def _guidance_problems(p: Prompt) -> Iterator[str]:
         p.hint is not None,
     )
     if any(answerable):
-        yield (
-            "a guidance item is never answered: it has only id, type, label, guidance and when"
-        )
+        yield ("a guidance item is never answered: it has only id, type, label, guidance and when")
 
 
 class Section(PromptSetModel):

@@ -52,9 +52,7 @@ __all__ = [
 ]
 
 
-def assess(
-    answers: Mapping[str, Any], *, on: date | None = None, version: int = 1
-) -> Assessment:
+def assess(answers: Mapping[str, Any], *, on: date | None = None, version: int = 1) -> Assessment:
     """The suggested grade for ``answers`` (already pruned of hidden answers) with its reasons,
     by the rules of prompt-set ``version`` (v1's rules for every version until v2's land).
 
