@@ -19,7 +19,7 @@ from sqlmodel import Session
 from app.accounts.deps import require_roles
 from app.accounts.models import Role
 from app.accounts.service import Principal
-from app.checklist import promptset
+from app.checklist import promptset, risk
 from app.checklist import service as checklist
 from app.checklist.models import Incident
 from app.checklist.schemas import (
@@ -58,7 +58,9 @@ router = APIRouter(
 @functools.cache
 def _prompt_set_body(version: int) -> dict[str, Any]:
     ps = promptset.load_version(version)
-    return ps.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"conditions"})
+    body = ps.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"conditions"})
+    body["risk_reasons"] = dict(risk.reason_words(version))  # worded with the version's rules
+    return body
 
 
 def incident_out_fields(incident: Incident) -> dict[str, Any]:

@@ -126,7 +126,7 @@ def parse(ps: PromptSet, prompts: list[Prompt], form: FormData) -> Parsed:
     on_form = set(form.getlist(PRESENT))
     parsed = Parsed()
     for p in prompts:
-        if p.type is not PromptType.REPEAT and p.id in on_form:
+        if p.type not in (PromptType.REPEAT, PromptType.GUIDANCE) and p.id in on_form:
             _read(ps, p, form, parsed)
     return parsed
 

@@ -62,8 +62,7 @@ def children(
         else "",
         continue_url=navigation.after_children(ps, incident.answers, incident_id),
         locked=incident.status != IncidentStatus.DRAFT,
-        step=screens.STEP_SECTIONS.index("child") + 1,
-        total=screens.TOTAL_STEPS,
+        progress=screens.progress(ps, "child"),
     )
 
 

@@ -21,19 +21,29 @@ from app.checklist.promptset import Prompt, PromptSet, PromptType, Section, chec
 CHILDREN = "children"
 # Sections answered on the "check your answers" page rather than screens of their own.
 CHECK_SECTIONS = ("risk", "declaration")
-STEP_SECTIONS = (
-    "incident",
-    "gate",
-    "child",
-    "voice",
-    "observed",
-    "home",
-    "household",
-    "concern",
-    "action",
-    "sharing",
-)
-TOTAL_STEPS = len(STEP_SECTIONS) + 1  # and "check your answers"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Step N of M: one step per section with screens, in the prompt set's order, and the
+    last for "check your answers" (v1: 11 steps; v2: 12)."""
+
+    step: int
+    total: int
+
+
+def step_sections(ps: PromptSet) -> tuple[str, ...]:
+    """The sections that are steps of their own, in order (not those answered on the check
+    page)."""
+    return tuple(s.id for s in ps.sections if s.id not in CHECK_SECTIONS)
+
+
+def progress(ps: PromptSet, section_id: str | None) -> Progress:
+    """Where a section's screens are in the steps; None (or a check-page section): the last."""
+    steps = step_sections(ps)
+    total = len(steps) + 1  # and "check your answers"
+    step = steps.index(section_id) + 1 if section_id in steps else total
+    return Progress(step=step, total=total)
 
 
 def pages_of(prompts: list[Prompt]) -> list[list[Prompt]]:
@@ -155,14 +165,6 @@ class Screen:
 
     def path(self, prompt_id: str, answers: Mapping[str, Any]) -> str:
         return self.place.prefix(answers) + prompt_id
-
-    @property
-    def step(self) -> int:
-        return (
-            STEP_SECTIONS.index(self.section.id) + 1
-            if self.section.id in STEP_SECTIONS
-            else TOTAL_STEPS
-        )
 
     def url(self, incident_id: object) -> str:
         base = f"/incidents/{incident_id}{self.place.url_base()}"

@@ -249,7 +249,7 @@ def status_of(ps: promptset.PromptSet, answers: Mapping[str, Any]) -> Status:
     missing = engine.missing_required(ps, pruned)
     closes = gate_closes(pruned)
     if not closes:
-        missing += submission_extras(pruned, assessment)
+        missing += submission_extras(pruned, assessment, version=ps.version)
     return Status(
         assessment=assessment,
         missing=missing,
@@ -258,10 +258,19 @@ def status_of(ps: promptset.PromptSet, answers: Mapping[str, Any]) -> Status:
     )
 
 
-def submission_extras(answers: Mapping[str, Any], assessment: risk.Assessment) -> list[str]:
+# From v2: a high suggested grade is phoned through before submission (think-child-v2.md).
+URGENT_CALL = ("action.urgent_call_to", "action.urgent_call_time", "action.urgent_call_agreed")
+
+
+def submission_extras(
+    answers: Mapping[str, Any], assessment: risk.Assessment, *, version: int = 1
+) -> list[str]:
     """Rules the prompt file cannot say: an override reason when grading below the suggestion,
-    and a declaration that is actually confirmed."""
+    a declaration that is actually confirmed and, from v2, the urgent call (who, when, what was
+    agreed) when the suggested grade is high."""
     extras: list[str] = []
+    if version >= 2 and assessment.grade is risk.Grade.HIGH:
+        extras += [p for p in URGENT_CALL if not engine.has_answer(answers.get(p))]
     chosen = answers.get(OFFICER_GRADE)
     if (
         isinstance(chosen, str)

@@ -24,10 +24,24 @@ class FieldView:
     items: list[Mapping[str, Any]]  # a repeat's items
 
 
-def _lookup(pid: str, scope: Mapping[str, Any] | None, answers: Mapping[str, Any]) -> Any:
-    if scope is not None and pid in scope:
-        return scope[pid]
-    return answers.get(pid)
+def _context(
+    names: set[str], scope: Mapping[str, Any] | None, answers: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The saved answers a condition names that are not on the page, shaped as the page's
+    ``lookupIn`` (static/js/checklist.mjs) reads them: in a repeat item, each value; at the top
+    level, top-level values and, for per-child prompts, each child's answers."""
+    if scope is not None:
+        return {n: scope[n] if n in scope else answers.get(n) for n in sorted(names)}
+    context = {n: answers[n] for n in sorted(names) if n in answers}
+    per_child = names - set(context)
+    children = answers.get(screens.CHILDREN)
+    if per_child and isinstance(children, list):
+        context[screens.CHILDREN] = [
+            {n: c[n] for n in sorted(per_child) if n in c}
+            for c in children
+            if isinstance(c, Mapping)
+        ]
+    return context
 
 
 def fields_for(
@@ -50,9 +64,7 @@ def fields_for(
             names = {c.prompt for c in checks_of(p.when)}
             if names & on_page:
                 client_when = json.dumps(p.when.model_dump(by_alias=True, exclude_none=True))
-                context = json.dumps(
-                    {n: _lookup(n, scope, answers) for n in sorted(names - on_page)}
-                )
+                context = json.dumps(_context(names - on_page, scope, answers))
             elif not shown:
                 continue
         items = []

@@ -12,7 +12,16 @@ from app.accounts.deps import require_roles
 from app.accounts.models import Role
 from app.accounts.service import Principal, users_by_ids
 from app.checklist import answers as engine
-from app.checklist import forms, navigation, risk, screen_service, screens, summary, view
+from app.checklist import (
+    encompass,
+    forms,
+    navigation,
+    risk,
+    screen_service,
+    screens,
+    summary,
+    view,
+)
 from app.checklist import service as checklist
 from app.checklist.models import Incident, IncidentStatus
 from app.checklist.pages import locked
@@ -87,8 +96,8 @@ def _check_page(
         missing_count=len(missing_rows),
         todo=todo if missing is None and not is_locked and not state.gate_closes else [],
         locked=is_locked,
-        step=screens.TOTAL_STEPS,
-        total=screens.TOTAL_STEPS,
+        progress=screens.progress(ps, None),
+        encompass=encompass.notifications(pruned, version=ps.version),
     )
 
 

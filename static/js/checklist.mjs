@@ -3,7 +3,7 @@
 
 function valueOf(form, id, context) {
   const box = form.querySelector(`[data-prompt="${CSS.escape(id)}"]`);
-  if (!box) return context[id];
+  if (!box) return lookupIn(context, null, id);
   const type = box.dataset.type;
   const inputs = [...box.querySelectorAll(`[name="${CSS.escape(id)}"]`)];
   if (type === "yesno") {
@@ -22,29 +22,61 @@ function valueOf(form, id, context) {
   return text === "" ? undefined : text;
 }
 
+// As `has_answer` in app/checklist/answers/values.py: no answer is null, blank text or [].
 function answered(value) {
-  return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+  if (value === undefined || value === null) return false;
+  if (typeof value === "string") return value.trim() !== "";
+  return !(Array.isArray(value) && value.length === 0);
 }
 
-function holds(check, form, context) {
-  const value = valueOf(form, check.prompt, context);
+// Each child's answer to a per-child prompt, looked up from the top level: a condition on it
+// holds when it holds for any child.
+class EachChild {
+  constructor(values) { this.values = values; }
+}
+
+const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
+
+// The answer to `id` as app/checklist/answers/visibility.py `lookup` finds it: in `item` (a
+// repeat item) if it is there, else at the top level of `answers`; from the top level, a prompt
+// not answered there but answered by some child is each child's answer.
+export function lookupIn(answers, item, id) {
+  if (item && has(item, id)) return item[id];
+  if (has(answers, id) || item) return answers[id];
+  const children = Array.isArray(answers.children) ?
+    answers.children.filter((c) => c !== null && typeof c === "object" && !Array.isArray(c)) : [];
+  if (children.some((c) => has(c, id))) return new EachChild(children.map((c) => c[id]));
+  return undefined;
+}
+
+function holdsFor(check, value) {
   if ("answered" in check) return answered(value) === check.answered;
   const wanted = "equals" in check ? [check.equals] : check.in;
   if (!answered(value)) return false;
-  return Array.isArray(value) ? value.some((v) => wanted.includes(v)) : wanted.includes(value);
+  const chosen = Array.isArray(value) ? value : [value];  // a multi: any option selected
+  return chosen.some((v) => wanted.includes(v));  // strict: true is not 1
 }
 
-function visible(when, form, context) {
-  if (when.all) return when.all.every((c) => holds(c, form, context));
-  if (when.any) return when.any.some((c) => holds(c, form, context));
-  return holds(when, form, context);
+function holds(check, lookup) {
+  const value = lookup(check.prompt);
+  if (value instanceof EachChild) return value.values.some((v) => holdsFor(check, v));
+  return holdsFor(check, value);
+}
+
+// Does a `when` condition hold? `lookup(id)` gives the answer to a prompt. The same rules as
+// `is_visible` in app/checklist/answers/visibility.py (tests/checklist/conditions.json).
+export function visible(when, lookup) {
+  if (when.all) return when.all.every((c) => holds(c, lookup));
+  if (when.any) return when.any.some((c) => holds(c, lookup));
+  if (when.none) return !when.none.some((c) => holds(c, lookup));
+  return holds(when, lookup);
 }
 
 function refresh(form) {
   for (const box of form.querySelectorAll(".tc-when")) {
     const when = JSON.parse(box.dataset.when);
     const context = JSON.parse(box.dataset.context || "{}");
-    box.classList.toggle("tc-when--hidden", !visible(when, form, context));
+    box.classList.toggle("tc-when--hidden", !visible(when, (id) => valueOf(form, id, context)));
   }
 }
 

@@ -55,9 +55,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
-    """The app on a free port with a fresh SQLite database holding the demo users."""
+def _serve(version: int | None) -> Iterator[str]:
+    """The app on a free port with a fresh SQLite database holding the demo users; new
+    incidents answered under prompt-set ``version`` (None: the current one)."""
     tmp = Path(tempfile.mkdtemp(prefix="thinkchild-browser-"))
     env = {
         **os.environ,
@@ -81,7 +81,7 @@ def live_server() -> Iterator[str]:
     port = _free_port()
     log = (tmp / "server.log").open("w")
     proc = subprocess.Popen(
-        [python, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
+        [python, "-m", "tests.browser.serve", str(port), *([str(version)] if version else [])],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -103,6 +103,18 @@ def live_server() -> Iterator[str]:
     proc.terminate()
     proc.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """The app for the v1 browser tests: new incidents are answered under v1."""
+    yield from _serve(1)
+
+
+@pytest.fixture(scope="session")
+def live_server_v2() -> Iterator[str]:
+    """The app with new incidents answered under the current prompt set (v2)."""
+    yield from _serve(None)
 
 
 @pytest.fixture

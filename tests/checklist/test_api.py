@@ -32,7 +32,7 @@ pytestmark = pytest.mark.db
 
 API = "/api/v1"
 REFERENCE = re.compile(r"TC-\d{4}-\d{6}")
-PS = promptset.current()
+PS = promptset.load_version(1)
 
 
 def _csrf(client: Browserless) -> dict[str, str]:

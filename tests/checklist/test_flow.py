@@ -21,7 +21,7 @@ from tests.helpers import Browserless, check_page
 
 pytestmark = pytest.mark.db
 
-PS = promptset.current()
+PS = promptset.load_version(1)
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 UUID_IN_URL = re.compile(rf"/incidents/({UUID})")
 

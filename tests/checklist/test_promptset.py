@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 import yaml
 
+from app.checklist import promptset
 from app.checklist.promptset import (
     MESSAGE_FIELDS,
     PUBLISHED_VERSIONS,
     PromptSet,
     PromptSetError,
     PromptType,
-    current,
     load_prompt_set,
     load_version,
     version_path,
@@ -304,10 +304,10 @@ def test_published_versions_are_never_edited() -> None:
     )
 
 
-def test_v1_loads_and_is_the_current_version(ps: PromptSet) -> None:
-    assert PUBLISHED_VERSIONS == (1,)
+def test_v1_loads_and_is_what_v1_tests_start_incidents_under(ps: PromptSet) -> None:
+    assert PUBLISHED_VERSIONS == (1, 2)
     assert (ps.id, ps.version, ps.title) == ("think_child", 1, "Think Child")
-    assert current() is ps
+    assert promptset.current() is ps  # pinned to v1 for this module (tests/conftest.py)
     assert load_version(1) is ps  # cached
 
 
@@ -585,12 +585,43 @@ def test_condition_reaching_into_a_repeat_from_outside(tmp_path: Path) -> None:
                     "id": "home.note",
                     "type": "text",
                     "label": "Note",
-                    "when": {"prompt": "child.hurt", "equals": True},
+                    "when": {"prompt": "injury.size", "answered": True},
                 }
             ],
         }
     )
-    assert "inside repeat 'children' and out of reach" in refusal(tmp_path, data)
+    data["sections"][1]["prompts"].append(
+        {
+            "id": "child.injuries",
+            "type": "repeat",
+            "label": "Injuries",
+            "item_label": "injury",
+            "prompts": [{"id": "injury.size", "type": "short", "label": "Size"}],
+        }
+    )
+    assert "inside repeat 'child.injuries' and out of reach" in refusal(tmp_path, data)
+
+
+def test_a_top_level_condition_may_name_a_per_child_prompt(tmp_path: Path) -> None:
+    """It holds when it holds for any child (the v2 contract): the loader accepts it."""
+    data = minimal()
+    data["sections"].append(
+        {
+            "id": "home",
+            "title": "Home",
+            "when": {"prompt": "child.hurt", "equals": True},
+            "prompts": [
+                {
+                    "id": "home.note",
+                    "type": "text",
+                    "label": "Note",
+                    "when": {"none": [{"prompt": "child.hurt", "equals": False}]},
+                }
+            ],
+        }
+    )
+    ps = load_prompt_set(write(tmp_path, data))
+    assert ps.section("home").when is not None
 
 
 @pytest.mark.parametrize(

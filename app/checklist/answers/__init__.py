@@ -112,7 +112,7 @@ def _prompt_entries(
     prefix: str,
 ) -> Iterator[_Entry]:
     for p in prompts:
-        if not is_visible(p.when, scope, answers):
+        if p.type is PromptType.GUIDANCE or not is_visible(p.when, scope, answers):
             continue
         path, value = prefix + p.id, data.get(p.id)
         if p.type is PromptType.REPEAT:

@@ -199,15 +199,17 @@ def _leaves(
 
 
 def _allowed(ps: PromptSet) -> dict[str | None, frozenset[str]]:
-    out: dict[str | None, frozenset[str]] = {
-        None: frozenset({*ps.top_prompts, *ps.repeat_sections})
-    }
+    """The keys answers may have at each place: a guidance item is never answered."""
+    answer = PromptType.GUIDANCE.__ne__
+    top = {k for k, p in ps.top_prompts.items() if answer(p.type)}
+    out: dict[str | None, frozenset[str]] = {None: frozenset({*top, *ps.repeat_sections})}
     for key, sections in ps.repeat_sections.items():
-        out[key] = frozenset({ITEM_ID, *(p.id for s in sections for p in s.prompts)})
+        ids = (p.id for s in sections for p in s.prompts if answer(p.type))
+        out[key] = frozenset({ITEM_ID, *ids})
     for pid in ps.all_prompt_ids():
         p = ps.prompt(pid)
         if p.type is PromptType.REPEAT:
-            out[pid] = frozenset({ITEM_ID, *(q.id for q in p.prompts)})
+            out[pid] = frozenset({ITEM_ID, *(q.id for q in p.prompts if answer(q.type))})
     return out
 
 

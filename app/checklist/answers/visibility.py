@@ -13,7 +13,16 @@ from typing import Any
 
 from app.checklist.answers.items import ITEM_ID
 from app.checklist.answers.values import Answers, has_answer
-from app.checklist.promptset import AllOf, AnyOf, Check, Prompt, PromptSet, PromptType, When
+from app.checklist.promptset import (
+    AllOf,
+    AnyOf,
+    Check,
+    NoneOf,
+    Prompt,
+    PromptSet,
+    PromptType,
+    When,
+)
 
 Scope = Mapping[str, Any]
 
@@ -21,12 +30,30 @@ Scope = Mapping[str, Any]
 # --- visibility --------------------------------------------------------------------------------
 
 
+CHILDREN = "children"
+
+
+class EachChild(tuple[Any, ...]):
+    """The answers of every child to a per-child prompt, looked up from the top level: a
+    condition on it holds when it holds for any child."""
+
+
 def lookup(prompt_id: str, item: Scope | None, answers: Answers) -> Any:
     """The answer to ``prompt_id``: in ``item`` (a repeat item and the items it sits in) if it
-    is there, else at the top level of ``answers``."""
+    is there, else at the top level of ``answers``. From the top level (no ``item``), a prompt
+    not answered there but answered by some child is each child's answer (``EachChild``; a
+    child without it counts as unanswered). The browser's ``lookupIn`` in
+    ``static/js/checklist.mjs`` does the same (``tests/checklist/conditions.json``)."""
     if item is not None and prompt_id in item:
         return item[prompt_id]
-    return answers.get(prompt_id)
+    if prompt_id in answers or item is not None:
+        return answers.get(prompt_id)
+    children = answers.get(CHILDREN)
+    if isinstance(children, list):
+        each = [c for c in children if isinstance(c, Mapping)]
+        if any(prompt_id in c for c in each):
+            return EachChild(c.get(prompt_id) for c in each)
+    return None
 
 
 def _same(a: object, b: object) -> bool:
@@ -37,6 +64,12 @@ def _same(a: object, b: object) -> bool:
 
 def _holds(check: Check, item: Scope | None, answers: Answers) -> bool:
     value = lookup(check.prompt, item, answers)
+    if isinstance(value, EachChild):
+        return any(_holds_for(check, v) for v in value)
+    return _holds_for(check, value)
+
+
+def _holds_for(check: Check, value: Any) -> bool:
     if check.answered is not None:
         return has_answer(value) is check.answered
     if not has_answer(value):
@@ -54,6 +87,8 @@ def is_visible(when: When | None, item: Scope | None, answers: Answers) -> bool:
         return all(_holds(c, item, answers) for c in when.all_)
     if isinstance(when, AnyOf):
         return any(_holds(c, item, answers) for c in when.any_)
+    if isinstance(when, NoneOf):
+        return not any(_holds(c, item, answers) for c in when.none_)
     return _holds(when, item, answers)
 
 
@@ -76,17 +111,20 @@ def prune_hidden(ps: PromptSet, answers: Answers) -> tuple[dict[str, Any], list[
     kept: dict[str, Any] = {}
     dropped = [k for k in source if k not in ps.top_prompts and k not in ps.repeat_sections]
     lists = {k: _Items(source[k]) for k in ps.repeat_sections if k in source}
+    # What conditions see: the top-level answers kept so far, and the items kept so far (a
+    # top-level condition may name a per-child prompt of an earlier section).
+    seen: ChainMap[str, Any] = ChainMap(kept, {k: g.kept for k, g in lists.items()})
     for section in ps.sections:
-        shown = is_visible(section.when, None, kept)
+        shown = is_visible(section.when, None, seen)
         if section.repeat is None:
-            _prune_prompts(section.prompts, source, kept, None, kept, "", dropped, shown=shown)
+            _prune_prompts(section.prompts, source, kept, None, seen, "", dropped, shown=shown)
         elif section.repeat in lists:
             group = lists[section.repeat]
             group.shown = group.shown or shown
             for i, (item, out) in enumerate(group.pairs()):
                 scope = ChainMap(out)
                 here = f"{section.repeat}[{i}]."
-                _prune_prompts(section.prompts, item, out, scope, kept, here, group.dropped, shown)
+                _prune_prompts(section.prompts, item, out, scope, seen, here, group.dropped, shown)
     for key, group in lists.items():
         if not group.shown:
             dropped.append(key)

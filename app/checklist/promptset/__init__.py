@@ -3,7 +3,9 @@
 The file format (see ``prompts/think_child_v1.yaml``): sections in order, each with prompts; a
 prompt has an id, a type, a label and optional hint, guidance, options, limits and a ``when``
 condition. Conditions are data, not an expression language: ``{prompt, equals}``,
-``{prompt, in}``, ``{prompt, answered}``, or one level of ``{all: [...]}`` / ``{any: [...]}``.
+``{prompt, in}``, ``{prompt, answered}``, or one level of ``{all: [...]}`` / ``{any: [...]}`` /
+``{none: [...]}``. A condition at the top level may name a per-child prompt: it holds when it
+holds for any child. A prompt of ``type: guidance`` is a card of words, never answered.
 
 Sections ``child``, ``voice`` and ``observed`` set ``repeat: children``: their prompts are
 answered once per child, inside each item of ``answers["children"]``. A prompt of type
@@ -39,6 +41,7 @@ from app.checklist.promptset.model import (
     AnyOf,
     Check,
     Name,
+    NoneOf,
     Number,
     Option,
     Prompt,
@@ -61,6 +64,7 @@ __all__ = [
     "AnyOf",
     "Check",
     "Name",
+    "NoneOf",
     "Number",
     "Option",
     "Prompt",
@@ -80,7 +84,7 @@ __all__ = [
 ]
 
 PROMPTS_DIR: Final = Path(__file__).resolve().parent.parent / "prompts"
-PUBLISHED_VERSIONS: Final[tuple[int, ...]] = (1,)
+PUBLISHED_VERSIONS: Final[tuple[int, ...]] = (1, 2)
 PROMPT_SET_ID: Final = "think_child"
 
 
@@ -90,7 +94,8 @@ class PromptSet(PromptSetModel):
     title: Text
     # Holder for YAML anchors (`&name`) that prompts reuse; the engine does not read it.
     conditions: list[When] = Field(default_factory=list)
-    risk_reasons: dict[Name, Text]
+    # v1 words its risk reasons here; later versions word them with their rules (risk/words_*).
+    risk_reasons: dict[Name, Text] = Field(default_factory=dict)
     messages: dict[str, Text]
     sections: list[Section] = Field(min_length=1)
 

@@ -105,7 +105,13 @@ def index_problems(ps: PromptSet, index: PromptIndex) -> Iterator[str]:
 
 
 def _reference_problems(
-    target: str, where: str, before: str | None, scope: tuple[str, ...] | None, index: PromptIndex
+    target: str,
+    where: str,
+    before: str | None,
+    scope: tuple[str, ...] | None,
+    index: PromptIndex,
+    *,
+    any_child: bool = False,
 ) -> Iterator[str]:
     """``target`` must exist, be within reach of ``scope`` (the same or an enclosing repeat, or
     the top level) and, for a condition, come before ``before`` (so one pass in screen order
@@ -113,11 +119,24 @@ def _reference_problems(
     order = list(index.prompts)
     if target not in index.prompts:
         yield f"{where} names unknown prompt {target!r}"
-    elif scope is not None and scope[: len(index.scopes[target])] != index.scopes[target]:
+    elif index.prompts[target].type is PromptType.GUIDANCE:
+        yield f"{where} names {target!r}, a guidance item that is never answered"
+    elif scope is not None and not _within_reach(scope, index.scopes[target], index, any_child):
         inside = index.scopes[target][-1]
         yield f"{where} names prompt {target!r}, which is inside repeat {inside!r} and out of reach"
     elif before is not None and order.index(target) >= order.index(before):
         yield f"{where} names prompt {target!r}, which does not come before it"
+
+
+def _within_reach(
+    scope: tuple[str, ...], target: tuple[str, ...], index: PromptIndex, any_child: bool
+) -> bool:
+    """The same or an enclosing repeat, or the top level; or, for a condition at the top level,
+    a prompt answered in each item of a repeat section (a per-child prompt: the condition holds
+    when it holds for any child)."""
+    if scope[: len(target)] == target:
+        return True
+    return any_child and scope == () and len(target) == 1 and target[0] in index.repeats
 
 
 def _condition_problems(
@@ -125,7 +144,9 @@ def _condition_problems(
 ) -> Iterator[str]:
     for check in checks_of(when):
         problems = list(
-            _reference_problems(check.prompt, f"the condition of {where}", before, scope, index)
+            _reference_problems(
+                check.prompt, f"the condition of {where}", before, scope, index, any_child=True
+            )
         )
         yield from problems
         if problems:

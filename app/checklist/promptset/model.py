@@ -43,6 +43,7 @@ class PromptType(StrEnum):
     DATETIME = "datetime"
     NUMBER = "number"
     REPEAT = "repeat"
+    GUIDANCE = "guidance"  # a card of words shown on a screen: never answered, never required
 
 
 class PromptSetModel(BaseModel):
@@ -89,26 +90,36 @@ class AnyOf(PromptSetModel):
     any_: list[Check] = Field(alias="any", min_length=1)
 
 
+class NoneOf(PromptSetModel):
+    """Holds when none of its checks holds."""
+
+    none_: list[Check] = Field(alias="none", min_length=1)
+
+
 # The tags pydantic puts in an error's location when it names the kind of condition.
-CONDITION_TAGS: Final = frozenset({"single", "all_of", "any_of"})
+CONDITION_TAGS: Final = frozenset({"single", "all_of", "any_of", "none_of"})
 
 
 def _condition_kind(value: Any) -> str | None:
     if isinstance(value, Mapping):
-        return "all_of" if "all" in value else "any_of" if "any" in value else "single"
-    if isinstance(value, Check | AllOf | AnyOf):
-        return {Check: "single", AllOf: "all_of", AnyOf: "any_of"}[type(value)]
+        for key, tag in (("all", "all_of"), ("any", "any_of"), ("none", "none_of")):
+            if key in value:
+                return tag
+        return "single"
+    if isinstance(value, Check | AllOf | AnyOf | NoneOf):
+        return {Check: "single", AllOf: "all_of", AnyOf: "any_of", NoneOf: "none_of"}[type(value)]
     return None
 
 
 When = Annotated[
     Annotated[Check, Tag("single")]
     | Annotated[AllOf, Tag("all_of")]
-    | Annotated[AnyOf, Tag("any_of")],
+    | Annotated[AnyOf, Tag("any_of")]
+    | Annotated[NoneOf, Tag("none_of")],
     Discriminator(
         _condition_kind,
         custom_error_type="condition",
-        custom_error_message="a condition is {prompt, equals|in|answered}, {all} or {any}",
+        custom_error_message="a condition is {prompt, equals|in|answered}, {all}, {any} or {none}",
     ),
 ]
 
@@ -119,6 +130,8 @@ def checks_of(when: When) -> list[Check]:
         return list(when.all_)
     if isinstance(when, AnyOf):
         return list(when.any_)
+    if isinstance(when, NoneOf):
+        return list(when.none_)
     return [when]
 
 
@@ -158,6 +171,8 @@ class Prompt(PromptSetModel):
 
 def _type_problems(p: Prompt) -> Iterator[str]:
     t = p.type
+    if t is PromptType.GUIDANCE:
+        yield from _guidance_problems(p)
     if t in (PromptType.CHOICE, PromptType.MULTI):
         if not p.options:
             yield f"a {t} prompt needs options"
@@ -184,6 +199,23 @@ def _type_problems(p: Prompt) -> Iterator[str]:
             yield "a repeat prompt cannot have required_unless"
     elif p.prompts or p.item_label is not None or p.min_items or p.max_items:
         yield "only repeat prompts have prompts, item_label, min_items and max_items"
+
+
+def _guidance_problems(p: Prompt) -> Iterator[str]:
+    """A guidance card has words (``guidance``) and may have a ``when``; nothing answerable."""
+    if p.guidance is None:
+        yield "a guidance item needs guidance (its words)"
+    answerable = (
+        p.required,
+        p.required_unless is not None,
+        p.risk is not None,
+        p.sensitive,
+        p.max_length is not None,
+        bool(p.messages),
+        p.hint is not None,
+    )
+    if any(answerable):
+        yield ("a guidance item is never answered: it has only id, type, label, guidance and when")
 
 
 class Section(PromptSetModel):
