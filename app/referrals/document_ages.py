@@ -57,7 +57,7 @@ def age(details: Mapping[str, Any], on: date) -> tuple[int, int] | None:
 
 
 def age_words(details: Mapping[str, Any], on: date) -> str | None:
-    """"4 months", "3 years 2 months"; "about 2 years" from an estimate; None when unborn or
+    """ "4 months", "3 years 2 months"; "about 2 years" from an estimate; None when unborn or
     unknown."""
     got = age(details, on)
     if got is None:

@@ -172,9 +172,7 @@ def header(record: Record, schema_name: str) -> dict[str, Any]:
 def grade_in_force(record: Record) -> str:
     regrades = record.regrades
     in_force = (
-        record.referral.grade
-        if record.latest
-        else (regrades[-1].to_grade if regrades else None)
+        record.referral.grade if record.latest else (regrades[-1].to_grade if regrades else None)
     )
     return in_force or record.row.officer_grade
 

@@ -12,8 +12,9 @@ A key is required only where every referral has it: a prompt that is required an
 without a condition, in a section shown whenever a referral can be made (a referral exists
 only when children are present or linked, or someone is pregnant).
 
-Write the published file for a version (``make schema`` does it for the latest)::
+Write the published files (``make schema``: every published version from 2), or print one::
 
+    python -m app.referrals.schema_gen --write
     python -m app.referrals.schema_gen 2 > app/referrals/schema/referral-v2.schema.json
 """
 
@@ -210,9 +211,28 @@ def dumps(schema: dict[str, Any]) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
+def published_versions() -> list[int]:
+    """The published prompt-set versions whose documents have a generated schema."""
+    return [v for v in promptset.PUBLISHED_VERSIONS if v >= document_v2.FIRST_PROMPT_SET]
+
+
+def write_all() -> list[Path]:
+    """Write the schema file of each published version (from 2: v1's is written by hand)."""
+    written = []
+    for version in published_versions():
+        path = schema_path(version)
+        path.write_text(dumps(generate(promptset.load_version(version))), "utf-8")
+        written.append(path)
+    return written
+
+
 def main(argv: Sequence[str]) -> int:
+    if list(argv) == ["--write"]:
+        for path in write_all():
+            print(f"wrote {path}", file=sys.stderr)
+        return 0
     if len(argv) != 1 or not argv[0].isdigit():
-        print("usage: python -m app.referrals.schema_gen VERSION", file=sys.stderr)
+        print("usage: python -m app.referrals.schema_gen VERSION | --write", file=sys.stderr)
         return 2
     sys.stdout.write(dumps(generate(promptset.load_version(int(argv[0])))))
     return 0

@@ -81,7 +81,11 @@ def summary(ps: PromptSet) -> dict[str, Any]:
         "grade": ref("grade", "The grade in force"),
         "reasons": array(ref("reason"), "Why the grade was suggested"),
         **_some(rationale=pointer(ps, "risk.rationale")),
-        **({"urgent_call": obj(call, (), "The urgent call to the MASH or duty team")} if call else {}),
+        **(
+            {"urgent_call": obj(call, (), "The urgent call to the MASH or duty team")}
+            if call
+            else {}
+        ),
         **_some(
             police_protection=pointer(ps, PP_PROMPT, group=True),
             actions_taken=pointer(ps, "action.taken"),

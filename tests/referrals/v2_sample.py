@@ -43,22 +43,33 @@ def sample_v2() -> PromptSet:
     raw = copy.deepcopy(read_mapping(promptset.version_path(1)))
     raw["version"] = 2
     by_id = {s["id"]: s for s in raw["sections"]}
-    born = {"any": [{"prompt": "child.unborn", "equals": False},
-                    {"prompt": "child.unborn", "answered": False}]}  # fmt: skip
+    born = {
+        "any": [
+            {"prompt": "child.unborn", "equals": False},
+            {"prompt": "child.unborn", "answered": False},
+        ]
+    }
     child = by_id["child"]["prompts"]
     for p in child:
         if p["id"] == "child.not_yet_mobile":
             p.update(id="child.mobile", label="Can the child crawl or walk on their own?")
     child += [
         _yesno("child.lives_here", "Does the child live at the incident address?"),
-        _text("child.tonight_where", "Where will the child sleep tonight, and with whom?",
-              required=True, when=born),  # fmt: skip
+        _text(
+            "child.tonight_where",
+            "Where will the child sleep tonight, and with whom?",
+            required=True,
+            when=born,
+        ),
         _yesno("child.tonight_checked", "Were that person and address checked?", when=born),
         _yesno("child.injury_reported", "Has anyone else reported a mark or injury?"),
     ]
     by_id["voice"]["prompts"].append(
-        _choice("voice.disclosure_about", "Who did the child say hurt them?",
-                ["parent_or_carer", "another_child", "not_said"])  # fmt: skip
+        _choice(
+            "voice.disclosure_about",
+            "Who did the child say hurt them?",
+            ["parent_or_carer", "another_child", "not_said"],
+        )
         | {"when": {"prompt": "voice.disclosure", "equals": True}}
     )
     concern = by_id["concern"]
@@ -88,14 +99,21 @@ def sample_v2() -> PromptSet:
         _text("action.urgent_call_agreed", "What was agreed?"),
     ]
     by_id["sharing"]["prompts"] += [
-        _choice("sharing.agencies", "Who else knows?",
-                ["school", "gp", "health_visitor", "none_known"], "multi"),  # fmt: skip
+        _choice(
+            "sharing.agencies",
+            "Who else knows?",
+            ["school", "gp", "health_visitor", "none_known"],
+            "multi",
+        ),
         _text("sharing.agencies_detail", "Names and contact details"),
     ]
     by_id["risk"]["prompts"] += [
         _text("risk.strengths", "What is going well?"),
-        _choice("risk.request", "What do you ask of social care?",
-                ["strategy_discussion", "assessment", "information_only"]),  # fmt: skip
+        _choice(
+            "risk.request",
+            "What do you ask of social care?",
+            ["strategy_discussion", "assessment", "information_only"],
+        ),
     ]
     order = ["incident", "gate", "child", "voice", "observed", "concern", "home", "household"]
     rest = [by_id[s] for s in ("action", "sharing", "risk", "declaration")]
