@@ -17,7 +17,7 @@ from app.accounts.deps import CurrentUser
 from app.accounts.service import Principal
 from app.db import SessionDep
 from app.errors import NotFound
-from app.referrals import document, document_pdf, document_view, schema_gen
+from app.referrals import document, document_pdf, document_view, document_view_v2, schema_gen
 from app.web import client_ip, render
 
 router = APIRouter(tags=["referrals"])
@@ -84,7 +84,7 @@ def document_page(
         "referrals/document.html",
         principal=principal,
         doc=doc,
-        view=document_view.present(doc),
+        view=document_view_v2.present_any(doc),
         when=document_view.when,
         links=True,
         schema_url=document.SCHEMA_URL,
