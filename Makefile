@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run serve migrate seed test test-sqlite test-postgres lint format assets clean
+.PHONY: run serve migrate seed test test-sqlite test-postgres lint format assets clean schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ lint: $(VENV)/.test
 format: $(VENV)/.test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The referral documents' JSON Schemas generated from the prompt sets (v2 on; v1's is by hand).
+schema: $(VENV)/.app
+	$(BIN)/python -m app.referrals.schema_gen --write
 
 assets:
 	bash scripts/vendor-assets.sh

@@ -140,13 +140,13 @@ def sections(ps: PromptSet, answers: Mapping[str, Any]) -> dict[str, Any]:
         elif section.id in TOP_SECTIONS:
             data = encode(section.prompts, answers)
             if section.id == "household":
-                data = _with_parental_responsibility(data)
+                data = with_parental_responsibility(data)
             if data:
                 out[TOP_SECTIONS[section.id]] = data
     return out
 
 
-def _with_parental_responsibility(data: dict[str, Any]) -> dict[str, Any]:
+def with_parental_responsibility(data: dict[str, Any]) -> dict[str, Any]:
     adults = data.pop("adults", None)
     if not isinstance(adults, list):
         return data

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from app.accounts.service import Principal
 from app.db import end_read
 from app.paths import STATIC_DIR, TEMPLATES_DIR
-from app.referrals import document, document_view, pdf_cache, pdf_pool
+from app.referrals import document, document_view, document_view_v2, pdf_cache, pdf_pool
 from app.templating import GOVUK_FRONTEND_VERSION, templates
 
 TEMPLATE = "referrals/document_pdf.html"
@@ -32,7 +32,7 @@ STYLESHEETS = (
 def html(doc: Mapping[str, Any]) -> str:
     """The PDF's HTML: the same body as the page, every typed text escaped by Jinja."""
     return templates.get_template(TEMPLATE).render(
-        doc=doc, view=document_view.present(doc), when=document_view.when, links=False
+        doc=doc, view=document_view_v2.present_any(doc), when=document_view.when, links=False
     )
 
 

@@ -16,7 +16,8 @@ from fastapi.responses import Response
 from app.accounts.deps import CurrentUser
 from app.accounts.service import Principal
 from app.db import SessionDep
-from app.referrals import document, document_pdf, document_view
+from app.errors import NotFound
+from app.referrals import document, document_pdf, document_view, document_view_v2, schema_gen
 from app.web import client_ip, render
 
 router = APIRouter(tags=["referrals"])
@@ -58,6 +59,17 @@ def referral_schema() -> Response:
     return Response(_schema(), media_type="application/schema+json")
 
 
+@router.get(
+    "/api/v1/schema/referral-v{version:int}.json", summary="JSON Schema of a later document format"
+)
+def generated_referral_schema(version: int) -> Response:
+    """Public: the schema generated from prompt set ``version`` (2 onward), once published."""
+    path = schema_gen.schema_path(version)
+    if version not in schema_gen.published_versions() or not path.is_file():
+        raise NotFound()
+    return Response(path.read_bytes(), media_type="application/schema+json")
+
+
 @router.get("/referrals/{reference}/document", include_in_schema=False)
 def document_page(
     request: Request,
@@ -72,7 +84,7 @@ def document_page(
         "referrals/document.html",
         principal=principal,
         doc=doc,
-        view=document_view.present(doc),
+        view=document_view_v2.present_any(doc),
         when=document_view.when,
         links=True,
         schema_url=document.SCHEMA_URL,
