@@ -21,7 +21,9 @@ def test_the_same_seed_draws_the_same_referrals(session: Session, world: World) 
     pool = sampling.candidates(session=session, scope=world.force(), period=PERIOD)
     assert {r.id for r in pool} == {world.referrals[n].id for n in ("I1", "I2", "I5")}
     assert sampling.draw(pool, 7, 2) == sampling.draw(pool, 7, 2)
-    assert len({tuple(r.id for r in sampling.draw(pool, s, 2)) for s in range(20)}) > 1  # seeds differ
+    assert (
+        len({tuple(r.id for r in sampling.draw(pool, s, 2)) for s in range(20)}) > 1
+    )  # seeds differ
 
 
 def draw(coach: Browserless, size: str = "2") -> str:
