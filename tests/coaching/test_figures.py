@@ -35,7 +35,7 @@ def test_the_figures_for_every_coached_team(session: Session, world: World) -> N
     f = compute(session, world.force())
     assert (f["incidents"].count, f["incidents"].incidents) == (
         6,
-        world.ids(*"I1 I2 I3 I4 I5 I6".split()),
+        world.ids(*["I1", "I2", "I3", "I4", "I5", "I6"]),
     )
     assert {k: v.count for k, v in f.items() if k.startswith("type.")} == {
         "type.domestic_abuse": 2,
@@ -63,7 +63,8 @@ def test_the_figures_for_every_coached_team(session: Session, world: World) -> N
 def test_completion_adds_up_each_incidents_questions(session: Session, world: World) -> None:
     ps = load_version(1)
     parts = [
-        answers.completion(ps, world.incidents[n].answers) for n in "I1 I2 I3 I4 I5 I6".split()
+        answers.completion(ps, world.incidents[n].answers)
+        for n in ["I1", "I2", "I3", "I4", "I5", "I6"]
     ]
     f = compute(session, world.force())["completion"]
     assert (f.count, f.total) == (sum(p.answered for p in parts), sum(p.applicable for p in parts))
