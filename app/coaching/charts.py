@@ -16,14 +16,12 @@ VALUE_WIDTH = 50
 class Bar:
     label: str
     value: float
-    href: str
 
 
 @dataclass(frozen=True)
 class DrawnBar:
     label: str
     value: float
-    href: str
     y: int
     width: int
     text: str
@@ -54,7 +52,6 @@ class Chart:
             DrawnBar(
                 label=b.label,
                 value=b.value,
-                href=b.href,
                 y=GAP + n * (BAR_HEIGHT + GAP),
                 width=round(span * b.value / top) if top else 0,
                 text=f"{b.value:g}%" if self.percent else f"{b.value:g}",

@@ -100,7 +100,7 @@ def teams_table(
                 number(audit.by_team[team.id].percent),
             ]
         )
-        bars.append(Bar(team.name, completion or 0.0, link("completion", "all")))
+        bars.append(Bar(team.name, completion or 0.0))
     return table, Chart("teams", bars, percent=True)
 
 
@@ -133,7 +133,7 @@ def weeks_table(
                 number(f["completion"].percent),
             ]
         )
-        bars.append(Bar(week.isoformat(), float(f["incidents"].count), link("incidents", "met")))
+        bars.append(Bar(week.isoformat(), float(f["incidents"].count)))
     return table, Chart("weeks", bars, percent=False)
 
 
