@@ -100,8 +100,10 @@ def quality_check_rows(
     checks: Iterable[tuple[uuid.UUID | None, str, bool]],
 ) -> list[ScoreRow]:
     """Supervisors' quality checks (team, check id, ticked) as rubric rows, for ``roll_up``.
-    Checks with no matching criterion are left out. The lead wires the query over the stored
-    quality checks of supervision v2 into ``figures_service.supervisor_quality_checks``."""
+    Checks with no matching criterion are left out. Supervision v2 (app/review/quality.py) is
+    not on this branch: once it stores a quality check with each decision, query (team, check,
+    ticked) for the scope and period, pass them here, and draw ``roll_up`` of the result with
+    ``dashboard.audit_tables`` beside the audit's."""
     mapping = load().by_quality_check()
     return [
         ScoreRow(team_id=team, criterion=mapping[check], score=Score.YES if met else Score.NO)
