@@ -20,6 +20,7 @@ from app.accounts.deps import csrf_protect
 from app.checklist import api as checklist_api
 from app.checklist import items_routes as checklist_items
 from app.checklist import routes as checklist
+from app.coaching import routes as coaching
 from app.config import get_settings
 from app.db import SessionDep
 from app.errors import CsrfRefused, DomainError, NotAuthenticated
@@ -124,6 +125,7 @@ def create_app() -> FastAPI:
     app.include_router(referral_history.router)
     app.include_router(checklist_api.router)
     app.include_router(referrals_api.router)
+    app.include_router(coaching.router)
     return app
 
 

@@ -1,0 +1,198 @@
+"""The dashboard as tables (each also a CSV) and charts, built from one scope and period."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session
+
+from app.accounts.models import Team
+from app.coaching import figures as figs
+from app.coaching import notice, rubric, sampling
+from app.coaching.charts import Bar, Chart
+from app.coaching.listing import incident_table, type_label
+from app.coaching.models import ScopeKind
+from app.coaching.records import Record, load
+from app.coaching.scope import Period, Scope, query_string
+from app.coaching.tables import Cell, Table, header, labels, number
+
+ORDER = (
+    "incidents", "child_identified", "no_child", "referrals", "completion", "voice_words",
+    "spoken_alone", "seen", "demeanour", "to_submission", "after_shift", "to_review", "overdue",
+    "returned", "officer_below", "supervisor_changed",
+)  # fmt: skip
+
+
+@dataclass
+class Dashboard:
+    tables: dict[str, Table] = field(default_factory=dict)
+    charts: list[Chart] = field(default_factory=list)
+    figures: dict[str, figs.Figure] = field(default_factory=dict)
+
+
+Link = Callable[[str, str], str]  # (figure key, part) -> the drill-down's URL
+
+
+def drill_link(period: Period, scope: Scope) -> Link:
+    def link(key: str, part: str) -> str:
+        return "/coaching/incidents?" + query_string(period, scope, figure=key, part=part)
+
+    return link
+
+
+def figures_table(found: dict[str, figs.Figure], link: Link) -> Table:
+    words = labels()["figures"]
+    table = Table(
+        "figures",
+        [header(k) for k in ("measure", "number", "out_of", "percent", "median_hours")],
+    )
+    for key in ORDER:
+        f = found[key]
+        table.rows.append(
+            [
+                Cell(str(words[key])),
+                number(f.count, link(key, "met")),
+                number(f.total, link(key, "all")),
+                number(f.percent, link(key, "short") if f.short else None),
+                number(f.hours),
+            ]
+        )
+    return table
+
+
+def types_table(found: dict[str, figs.Figure], link: Link) -> Table:
+    table = Table("types", [header("type"), header("incidents")])
+    for key in sorted(k for k in found if k.startswith("type.")):
+        table.rows.append([Cell(type_label(key[5:])), number(found[key].count, link(key, "met"))])
+    return table
+
+
+def _percent(part: int, whole: int | None) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def teams_table(
+    records: list[Record], teams: list[Team], audit: rubric.RollUp, period: Period, now: datetime
+) -> tuple[Table, Chart]:
+    by_team: dict[uuid.UUID | None, list[Record]] = defaultdict(list)
+    for r in records:
+        by_team[r.incident.team_id].append(r)
+    table = Table(
+        "teams",
+        [header(k) for k in ("team", "incidents", "referrals", "completion", "voice", "audit_met")],
+    )
+    bars = []
+    for team in teams:
+        f = figs.compute(by_team.get(team.id, []), now)
+        link = drill_link(period, Scope(ScopeKind.TEAM, frozenset({team.id})))
+        completion = f["completion"].percent
+        table.rows.append(
+            [
+                Cell(team.name),
+                number(f["incidents"].count, link("incidents", "met")),
+                number(f["referrals"].count, link("referrals", "met")),
+                number(completion, link("completion", "short") if f["completion"].short else None),
+                number(f["voice_words"].percent, link("voice_words", "short")),
+                number(audit.by_team[team.id].percent),
+            ]
+        )
+        bars.append(Bar(team.name, completion or 0.0))
+    return table, Chart("teams", bars, percent=True)
+
+
+def _week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weeks_table(
+    records: list[Record], period: Period, scope: Scope, now: datetime
+) -> tuple[Table, Chart]:
+    by_week: dict[date, list[Record]] = {}
+    week = _week_of(period.start)
+    while week <= period.end:
+        by_week[week] = []
+        week += timedelta(days=7)
+    for r in records:
+        by_week.setdefault(_week_of(r.incident.created_at.date()), []).append(r)
+    table = Table("weeks", [header(k) for k in ("week", "incidents", "referrals", "completion")])
+    bars = []
+    for week, rows in sorted(by_week.items()):
+        f = figs.compute(rows, now)
+        first = max(week, period.start)
+        last = min(week + timedelta(days=6), period.end)
+        link = drill_link(Period("custom", first, last), scope)
+        table.rows.append(
+            [
+                Cell(week.isoformat()),
+                number(f["incidents"].count, link("incidents", "met")),
+                number(f["referrals"].count, link("referrals", "met")),
+                number(f["completion"].percent),
+            ]
+        )
+        bars.append(Bar(week.isoformat(), float(f["incidents"].count)))
+    return table, Chart("weeks", bars, percent=False)
+
+
+def audit_tables(audit: rubric.RollUp, teams: list[Team]) -> list[Table]:
+    by_criterion = Table(
+        "audit_criteria", [header(k) for k in ("criterion", "met", "scored", "percent")]
+    )
+    for c in rubric.load().criteria:
+        tally = audit.by_criterion[c.id]
+        by_criterion.rows.append(
+            [Cell(c.label), number(tally.met), number(tally.scored), number(tally.percent)]
+        )
+    by_team = Table("audit_teams", [header(k) for k in ("team", "met", "scored", "percent")])
+    for team in teams:
+        tally = audit.by_team[team.id]
+        by_team.rows.append(
+            [Cell(team.name), number(tally.met), number(tally.scored), number(tally.percent)]
+        )
+    return [by_criterion, by_team]
+
+
+def build(
+    *, session: Session, scope: Scope, period: Period, teams: list[Team], now: datetime
+) -> Dashboard:
+    records = load(session=session, scope=scope, period=period)
+    found = figs.compute(records, now)
+    link = drill_link(period, scope)
+    audit = rubric.roll_up(sampling.score_rows(session=session, scope=scope, period=period))
+    shown_teams = [t for t in teams if t.id in scope.team_ids]
+    board = Dashboard(figures=found)
+    team_table, team_chart = teams_table(records, shown_teams, audit, period, now)
+    week_table, week_chart = weeks_table(records, period, scope, now)
+    for table in (
+        figures_table(found, link),
+        types_table(found, link),
+        team_table,
+        week_table,
+        *notice_tables(session=session, records=records, scope=scope, period=period, now=now),
+        *audit_tables(audit, shown_teams),
+    ):
+        board.tables[table.id] = table
+    board.charts = [week_chart, team_chart]
+    return board
+
+
+def notice_tables(
+    *, session: Session, records: list[Record], scope: Scope, period: Period, now: datetime
+) -> list[Table]:
+    households = Table(
+        "households", [header(k) for k in ("address", "referrals_90d", "references")]
+    )
+    for h in notice.households(session=session, scope=scope, period=period):
+        refs = ", ".join(i.reference or "" for i in h.incidents)
+        where = "/coaching/incidents?" + query_string(
+            period, scope, figure="households", address=notice.normalise_address(h.address)
+        )
+        households.rows.append([Cell(h.address, where), number(len(h.incidents)), Cell(refs)])
+    return [
+        incident_table("closed_no_child", notice.closed_without_child(records)),
+        incident_table("stale_drafts", notice.stale_drafts(records, now)),
+        households,
+    ]

@@ -1,0 +1,112 @@
+"""Feedback from a coach to an officer about one referral, and the officer's acknowledgement.
+An officer sees only feedback about their own referrals. One commit per action, audited."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.accounts.models import User
+from app.accounts.service import Principal
+from app.audit import service as audit
+from app.coaching import sampling
+from app.coaching.models import Feedback
+from app.errors import DomainError, NotFound
+from app.models_base import utcnow
+from app.referrals.models import Referral
+
+MAX_TEXT = 5000
+
+
+class FeedbackNotFound(NotFound):
+    code = "feedback_not_found"
+
+
+class FeedbackEmpty(DomainError):
+    status_code = 422
+    code = "feedback_empty"
+
+
+def send(*, session: Session, coach: Principal, case_id: uuid.UUID, text: str) -> Feedback:
+    text = text.strip()
+    if not text or len(text) > MAX_TEXT:
+        raise FeedbackEmpty()
+    view = sampling.get_case(session=session, coach=coach, case_id=case_id)
+    item = Feedback(
+        case_id=case_id,
+        referral_id=view.referral.id,
+        officer_id=view.referral.officer_id,
+        coach_id=coach.id,
+        text=text,
+    )
+    session.add(item)
+    session.flush()
+    audit.record(
+        session=session,
+        action="coaching.feedback_sent",
+        actor_id=coach.id,
+        actor_name=coach.user.username,
+        object_type="referral",
+        object_id=str(view.referral.id),
+        reason="child protection coaching: feedback to the officer",
+        detail={"reference": view.referral.reference, "feedback_id": str(item.id)},
+    )
+    session.commit()
+    return item
+
+
+@dataclass(frozen=True)
+class Received:
+    feedback: Feedback
+    reference: str
+    coach: User
+
+
+def for_officer(*, session: Session, officer: Principal) -> list[Received]:
+    rows = session.exec(
+        select(Feedback, Referral.reference, User)
+        .join(Referral, col(Referral.id) == col(Feedback.referral_id))
+        .join(User, col(User.id) == col(Feedback.coach_id))
+        .where(Feedback.officer_id == officer.id)
+        .order_by(col(Feedback.created_at).desc())
+    ).all()
+    return [Received(f, ref, coach) for f, ref, coach in rows]
+
+
+def for_referral(*, session: Session, referral_id: uuid.UUID) -> list[Feedback]:
+    query = select(Feedback).where(Feedback.referral_id == referral_id)
+    return list(session.exec(query.order_by(col(Feedback.created_at))))
+
+
+def waiting_count(*, session: Session, officer: Principal) -> int:
+    query = select(func.count()).where(
+        Feedback.officer_id == officer.id, col(Feedback.acknowledged_at).is_(None)
+    )
+    return int(session.exec(query).one())
+
+
+def acknowledge(*, session: Session, officer: Principal, feedback_id: uuid.UUID) -> Feedback:
+    """Mark it read. Acknowledging again changes nothing."""
+    item = session.exec(
+        select(Feedback).where(Feedback.id == feedback_id).with_for_update()
+    ).first()
+    if item is None or item.officer_id != officer.id:
+        raise FeedbackNotFound()
+    if item.acknowledged_at is not None:
+        return item
+    item.acknowledged_at = utcnow()
+    session.add(item)
+    audit.record(
+        session=session,
+        action="coaching.feedback_acknowledged",
+        actor_id=officer.id,
+        actor_name=officer.user.username,
+        object_type="feedback",
+        object_id=str(item.id),
+        detail={"referral_id": str(item.referral_id)},
+    )
+    session.commit()
+    return item

@@ -1,0 +1,108 @@
+"""Coaching: audit samples and their scores, feedback to officers, MASH clients and outcomes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Column, Field, SQLModel, String
+
+from app.models_base import UTCDateTime, utcnow
+
+
+class ScopeKind(StrEnum):
+    FORCE = "force"  # every team the coach coaches
+    TEAM = "team"
+    OFFICER = "officer"
+
+
+class Score(StrEnum):
+    YES = "yes"
+    NO = "no"
+    NOT_APPLICABLE = "na"
+
+
+class AuditSample(SQLModel, table=True):
+    """Referrals drawn at random for one scope and period; the seed redraws the same ones."""
+
+    __tablename__ = "audit_sample"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    coach_id: uuid.UUID = Field(foreign_key="app_user.id", index=True)
+    scope_kind: ScopeKind = Field(sa_column=Column(String(20), nullable=False))
+    scope_id: uuid.UUID | None = None  # the team or officer; none for the coach's whole force
+    period_from: date
+    period_to: date
+    seed: int
+    size: int
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AuditCase(SQLModel, table=True):
+    """One referral in a sample."""
+
+    __tablename__ = "audit_case"
+    __table_args__ = (UniqueConstraint("sample_id", "referral_id"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    sample_id: uuid.UUID = Field(foreign_key="audit_sample.id", index=True)
+    referral_id: uuid.UUID = Field(foreign_key="referral.id", index=True)
+    position: int
+    version: int  # the referral version scored
+    scored_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class AuditScore(SQLModel, table=True):
+    """One criterion of the rubric, scored for one case."""
+
+    __tablename__ = "audit_score"
+    __table_args__ = (UniqueConstraint("case_id", "criterion"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    case_id: uuid.UUID = Field(foreign_key="audit_case.id", index=True)
+    criterion: str = Field(max_length=60)
+    score: Score = Field(sa_column=Column(String(10), nullable=False))
+    comment: str = Field(default="", max_length=2000)
+
+
+class Feedback(SQLModel, table=True):
+    """What a coach told an officer about one referral; the officer acknowledges it."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    case_id: uuid.UUID | None = Field(default=None, foreign_key="audit_case.id", index=True)
+    referral_id: uuid.UUID = Field(foreign_key="referral.id", index=True)
+    officer_id: uuid.UUID = Field(foreign_key="app_user.id", index=True)
+    coach_id: uuid.UUID = Field(foreign_key="app_user.id")
+    text: str = Field(max_length=5000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class MashClient(SQLModel, table=True):
+    """A MASH allowed to report outcomes. Only the SHA-256 of its token is stored."""
+
+    __tablename__ = "mash_client"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class MashOutcome(SQLModel, table=True):
+    """What the MASH decided about a referral. One row per (MASH, idempotency key)."""
+
+    __tablename__ = "mash_outcome"
+    __table_args__ = (UniqueConstraint("client_id", "idempotency_key"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    referral_id: uuid.UUID = Field(foreign_key="referral.id", index=True)
+    client_id: uuid.UUID = Field(foreign_key="mash_client.id")
+    idempotency_key: str = Field(max_length=100)
+    decision: str = Field(max_length=40)
+    decided_at: datetime = Field(sa_type=UTCDateTime)
+    note: str = Field(default="", max_length=5000)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
