@@ -1,7 +1,7 @@
 """coaching: audit samples and scores, feedback to officers, MASH clients and outcomes
 
 Revision ID: e3b8c1f4a7d2
-Revises: c7e2a9d4f1b0
+Revises: c7a4e2b91d60
 Create Date: 2026-12-01 01:00:00
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import sqlmodel
 
 # revision identifiers, used by Alembic.
 revision: str = 'e3b8c1f4a7d2'
-down_revision: Union[str, Sequence[str], None] = 'c7e2a9d4f1b0'
+down_revision: Union[str, Sequence[str], None] = 'c7a4e2b91d60'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
