@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from app.checklist.models import IncidentStatus
 from app.coaching import answers as read
 from app.coaching.records import Record
-from app.review.models import DecisionKind
+from app.referrals.models import DecisionKind
 
 DUE_AFTER = {"high": timedelta(hours=1), "medium": timedelta(hours=8)}
 DUE_DEFAULT = timedelta(hours=24)  # standard
