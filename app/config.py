@@ -27,7 +27,8 @@ class Environment(StrEnum):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    environment: Environment = Environment.DEVELOPMENT
+    # Fail closed: unset means production (`make run` and the tests set development / test).
+    environment: Environment = Environment.PRODUCTION
     database_url: str = "sqlite:///data/thinkchild.db"
     demo_password: str = DEFAULT_DEMO_PASSWORD
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET_KEY)

@@ -81,7 +81,17 @@ def live_server() -> Iterator[str]:
     port = _free_port()
     log = (tmp / "server.log").open("w")
     proc = subprocess.Popen(
-        [python, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            python,
+            "-m",
+            "uvicorn",
+            "app.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-server-header",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -1,4 +1,5 @@
-"""keyed audit chain: per-entry algorithm, seq in the head, verified checkpoint, no TRUNCATE
+"""production readiness: keyed audit chain (per-entry algorithm, seq in the head, verified
+checkpoint, no TRUNCATE); a forced password change for the first admin
 
 Revision ID: e4b7c2a9d318
 Revises: c7e2a9d4f1b0
@@ -40,6 +41,10 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_checkpoint")),
     )
+    op.add_column(
+        "app_user",
+        sa.Column("must_change_password", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
@@ -50,6 +55,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER audit_event_no_truncate ON audit_event")
+    op.drop_column("app_user", "must_change_password")
     op.drop_table("audit_checkpoint")
     op.drop_column("audit_head", "last_seq")
     op.drop_column("audit_event", "keyed")
