@@ -14,7 +14,6 @@ from app.accounts.passwords import dummy_hash, verify_password
 from app.audit import service as audit
 from app.errors import DomainError
 
-
 UNKNOWN_USER = "(unknown user)"
 
 

@@ -17,7 +17,7 @@ from app import startup
 from app.accounts import bootstrap
 from app.accounts.models import User
 from app.config import Environment, Settings, get_settings
-from app.db import get_engine
+from app.db import get_session
 from app.main import create_app
 from app.seed import seed_demo
 from tests.factories import make_user
@@ -53,23 +53,20 @@ def test_an_account_renamed_but_with_the_demo_password_is_refused(session: Sessi
 
 
 @pytest.fixture
-def production(
-    fresh_engine: Engine, fresh_url: str, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Engine]:
+def production(fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """Production settings, with the start-up check and the app's sessions on a fresh database
+    (the suite's cached engine is left alone)."""
     monkeypatch.setenv("ENVIRONMENT", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     monkeypatch.setenv("AUDIT_KEY", "a" * 40)
-    monkeypatch.setenv("DATABASE_URL", fresh_url)
+    monkeypatch.setattr(startup, "get_engine", lambda: fresh_engine)
     get_settings.cache_clear()
-    get_engine.cache_clear()
     try:
         yield fresh_engine
     finally:
-        get_engine().dispose()
         monkeypatch.setenv("ENVIRONMENT", "test")
         monkeypatch.undo()
         get_settings.cache_clear()
-        get_engine.cache_clear()
 
 
 def test_production_refuses_to_start_with_the_demo_accounts(production: Engine) -> None:
@@ -84,6 +81,12 @@ def test_production_starts_with_a_first_admin_and_hides_the_schema(production: E
     with Session(production) as s:
         bootstrap.create_first_admin(session=s, username="chief", password=STRONG)
     app = create_app()
+
+    def fresh_session() -> Iterator[Session]:
+        with Session(production) as s:
+            yield s
+
+    app.dependency_overrides[get_session] = fresh_session
     with TestClient(app, base_url="https://testserver") as client:
         assert client.get("/healthz").status_code == 200
         assert client.get("/openapi.json").status_code == 404
