@@ -28,7 +28,8 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${PORT}/healthz" || exit 1
 
-# Set SECRET_KEY (32+ random characters) when running: production refuses to start without it.
+# Set SECRET_KEY and AUDIT_KEY (each 32+ random characters) when running: production refuses to
+# start without them, or with the development demo accounts in its database.
 # The web server. Run the delivery worker as a second container from the same image:
 #   docker run ... thinkchild python -m app.worker
-CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host 0.0.0.0 --port ${PORT} --proxy-headers"]
+CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host 0.0.0.0 --port ${PORT} --proxy-headers --no-server-header"]

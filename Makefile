@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 PYTEST := $(BIN)/python -m pytest
+# The app defaults to production (fail closed); make's own targets run it in development and the
+# tests in test (tests/conftest.py). Set ENVIRONMENT=production to run production by hand.
+ENVIRONMENT ?= development
+export ENVIRONMENT
 
 .PHONY: run serve migrate seed test test-sqlite test-postgres lint format assets clean schema
 
@@ -29,7 +33,7 @@ seed: migrate
 run: seed
 	@echo "Think Child is starting: open http://127.0.0.1:$(PORT)/login (demo logins in README.md)"
 	@$(BIN)/python -m app.worker & worker=$$!; \
-	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port $(PORT) --proxy-headers & web=$$!; \
+	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port $(PORT) --proxy-headers --no-server-header & web=$$!; \
 	trap 'kill -TERM $$web $$worker 2>/dev/null' INT TERM; \
 	wait $$web; status=$$?; \
 	kill -TERM $$worker 2>/dev/null; wait $$web $$worker 2>/dev/null; exit $$status
@@ -40,11 +44,11 @@ test: $(VENV)/.test
 
 # Everything, on SQLite (unit, HTTP and the browser tests in headless Chromium).
 test-sqlite: $(VENV)/.test
-	$(PYTEST) -q
+	ENVIRONMENT=test $(PYTEST) -q
 
 # Every database-facing test again on a throwaway PostgreSQL.
 test-postgres: $(VENV)/.test
-	bash scripts/with-postgres.sh $(PYTEST) -q -m "not browser"
+	ENVIRONMENT=test bash scripts/with-postgres.sh $(PYTEST) -q -m "not browser"
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .

@@ -13,6 +13,9 @@ DEFAULT_DEMO_PASSWORD = "think-child-demo"
 # Signs the sign-in form's CSRF token. Good enough for development and tests only: production
 # refuses to start with it (set SECRET_KEY to a long random string, e.g. `openssl rand -hex 32`).
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
+# Keys the audit log's HMAC chain in development and tests only: production refuses to start
+# without AUDIT_KEY (or AUDIT_KEY_FILE), a key the database does not hold.
+DEVELOPMENT_AUDIT_KEY = "development-only-audit-key-do-not-use-in-production"
 
 
 class Environment(StrEnum):
@@ -24,10 +27,17 @@ class Environment(StrEnum):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    environment: Environment = Environment.DEVELOPMENT
+    # Fail closed: unset means production (`make run` and the tests set development / test).
+    environment: Environment = Environment.PRODUCTION
     database_url: str = "sqlite:///data/thinkchild.db"
     demo_password: str = DEFAULT_DEMO_PASSWORD
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET_KEY)
+
+    # The audit log (app/audit): its HMAC key, given directly or as a file holding it (a
+    # mounted secret), and the append-only file `python -m app.audit anchor` writes the head to.
+    audit_key: SecretStr | None = None
+    audit_key_file: str | None = None
+    audit_anchor_file: str | None = None
 
     session_idle_minutes: int = Field(default=30, ge=1)
     session_absolute_hours: int = Field(default=12, ge=1)
@@ -92,6 +102,30 @@ class Settings(BaseSettings):
                     "SECRET_KEY must be set to a random string of 32 characters or more"
                 )
         return self
+
+    @model_validator(mode="after")
+    def _read_audit_key(self) -> Settings:
+        if self.audit_key is None and self.audit_key_file:
+            try:
+                with open(self.audit_key_file, encoding="utf-8") as handle:
+                    self.audit_key = SecretStr(handle.read().strip())
+            except OSError as error:
+                raise ValueError(f"AUDIT_KEY_FILE cannot be read: {error}") from error
+        if self.environment is Environment.PRODUCTION:
+            key = self.audit_key.get_secret_value() if self.audit_key else ""
+            if key == DEVELOPMENT_AUDIT_KEY or len(key) < 32:
+                raise ValueError(
+                    "AUDIT_KEY (or AUDIT_KEY_FILE) must hold a random key of 32 characters or "
+                    "more: the audit log cannot be made tamper-evident without it"
+                )
+        return self
+
+    @property
+    def audit_hmac_key(self) -> bytes:
+        """The audit chain's key: AUDIT_KEY, or the development key outside production."""
+        if self.audit_key is not None:
+            return self.audit_key.get_secret_value().encode()
+        return DEVELOPMENT_AUDIT_KEY.encode()
 
     @property
     def is_development(self) -> bool:

@@ -35,3 +35,15 @@ class CsrfRefused(DomainError):
 class InvalidTransition(DomainError):
     status_code = 409
     code = "invalid_transition"
+
+
+class StepRequired(DomainError):
+    """The signed-in user must do something first (change a first password, set up a second
+    factor) and may do nothing else until then: every other page sends them to `location`."""
+
+    status_code = 403
+    code = "step_required"
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
@@ -11,8 +13,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.accounts import account_routes as own_account
 from app.accounts import admin_routes as accounts_admin
 from app.accounts import audit_routes
 from app.accounts import routes as accounts
@@ -23,7 +27,7 @@ from app.checklist import routes as checklist
 from app.coaching import routes as coaching
 from app.config import get_settings
 from app.db import SessionDep
-from app.errors import CsrfRefused, DomainError, NotAuthenticated
+from app.errors import CsrfRefused, DomainError, NotAuthenticated, StepRequired
 from app.paths import STATIC_DIR
 from app.referrals import api as referrals_api
 from app.referrals import document_routes as referral_documents
@@ -32,6 +36,7 @@ from app.referrals import routes as referrals
 from app.request_guard import GuardRequestBody
 from app.review import routes as review
 from app.security import SecurityHeaders
+from app.startup import check_before_serving
 from app.templating import templates
 
 log = logging.getLogger("thinkchild")
@@ -60,6 +65,10 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
         return templates.TemplateResponse(
             request, "components/_signed_out_status.html", {}, status_code=200
         )
+    if isinstance(exc, StepRequired) and not _wants_json(request):
+        if request.headers.get("HX-Request") == "true":
+            return Response(status_code=204, headers={"HX-Redirect": exc.location})
+        return RedirectResponse(exc.location, status_code=303)
     if isinstance(exc, NotAuthenticated):
         if _wants_json(request):
             return JSONResponse({"error": exc.code}, status_code=401)
@@ -88,6 +97,12 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return _error_page(request, 500)
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    await run_in_threadpool(check_before_serving)  # production: no demo accounts
+    yield
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(
@@ -95,7 +110,9 @@ def create_app() -> FastAPI:
         version="0.1.0",
         dependencies=[Depends(csrf_protect)],
         docs_url="/api/docs" if settings.is_development else None,
+        openapi_url="/openapi.json" if settings.is_development else None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.add_middleware(GuardRequestBody)  # size and NUL, before any route reads the body
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
@@ -115,6 +132,7 @@ def create_app() -> FastAPI:
         return PlainTextResponse("ok")
 
     app.include_router(accounts.router)
+    app.include_router(own_account.router)
     app.include_router(accounts_admin.router)
     app.include_router(audit_routes.router)
     app.include_router(checklist.router)

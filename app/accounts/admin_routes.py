@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from app.accounts import users
+from app.accounts import password_rules, users
 from app.accounts.deps import require_roles
-from app.accounts.forms import MIN_PASSWORD, UserForm, parse_user_form
+from app.accounts.forms import UserForm, parse_user_form
 from app.accounts.models import Role
 from app.accounts.service import Principal
 from app.db import SessionDep
@@ -40,7 +40,6 @@ def _form_page(
         view=view,
         teams=users.list_teams(session=session),
         roles=list(Role),
-        min_password=MIN_PASSWORD,
     )
 
 
@@ -155,9 +154,10 @@ def reset_password(
     user_id: uuid.UUID,
     password: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    if len(password) < MIN_PASSWORD:
-        form = _form_from(users.view_user(session=session, user_id=user_id))
-        form.errors["new_password"] = "password_short"
+    view = users.view_user(session=session, user_id=user_id)
+    if bad := password_rules.problem(password, username=view.user.username):
+        form = _form_from(view)
+        form.errors["new_password"] = bad.value
         return _form_page(request, session, admin, form, user_id=user_id, status_code=422)
     users.reset_password(session=session, actor=admin, user_id=user_id, password=password)
     return redirect(request, "/admin/users?done=password")

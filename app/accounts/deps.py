@@ -14,7 +14,7 @@ from app.accounts.models import Role, UserSession
 from app.accounts.service import Principal, principal_for
 from app.config import get_settings
 from app.db import SessionDep
-from app.errors import CsrfRefused, NotAuthenticated, NotPermitted
+from app.errors import CsrfRefused, NotAuthenticated, NotPermitted, StepRequired
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
@@ -59,9 +59,16 @@ def _principal(session: SessionDep, row: LiveSession) -> Principal | None:
 MaybeUser = Annotated[Principal | None, Depends(_principal)]
 
 
-def _require_user(principal: MaybeUser) -> Principal:
+# Pages a user who must change their password may still reach.
+PASSWORD_CHANGE = "/account/password"
+_ALWAYS_ALLOWED = frozenset({PASSWORD_CHANGE, "/logout"})
+
+
+def _require_user(request: Request, principal: MaybeUser) -> Principal:
     if principal is None:
         raise NotAuthenticated()
+    if principal.user.must_change_password and request.url.path not in _ALWAYS_ALLOWED:
+        raise StepRequired(PASSWORD_CHANGE)
     return principal
 
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from starlette.datastructures import FormData
 
+from app.accounts import password_rules
 from app.accounts.models import Role
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,49}$")
-MIN_PASSWORD = 12
 
 
 @dataclass
@@ -66,8 +66,8 @@ def parse_user_form(form: FormData, *, known_teams: set[uuid.UUID], new: bool) -
         errors["username"] = "username_invalid" if result.username else "username_missing"
     if not result.display_name:
         errors["display_name"] = "display_name_missing"
-    if new and len(result.password) < MIN_PASSWORD:
-        errors["password"] = "password_short"
+    if new and (bad := password_rules.problem(result.password, username=result.username)):
+        errors["password"] = bad.value
     if not result.roles:
         errors["roles"] = "roles_missing"
     if Role.OFFICER in result.roles and result.team_id is None:

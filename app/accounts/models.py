@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
+import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel, String
 
 from app.models_base import UTCDateTime, utcnow
@@ -39,6 +40,11 @@ class User(SQLModel, table=True):
     collar_number: str = Field(default="", max_length=20)
     password_hash: str = Field(max_length=255)
     is_active: bool = True
+    # Set for the first admin (`python -m app.accounts create-admin`): nothing but changing the
+    # password is allowed until it is changed.
+    must_change_password: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -14,6 +14,8 @@ from app.accounts.passwords import dummy_hash, verify_password
 from app.audit import service as audit
 from app.errors import DomainError
 
+UNKNOWN_USER = "(unknown user)"
+
 
 class LoginFailed(DomainError):
     status_code = 400
@@ -88,20 +90,22 @@ def log_in(
     if reservation.retry_at is not None:
         session.rollback()  # a refused attempt writes nothing: a flood costs no writes
         raise LoginThrottled(reservation.retry_at)
+    user = session.exec(select(User).where(User.username == name)).first()
+    found = (user.id, user.password_hash, user.is_active) if user else None
+    # A name that is no account may be a password typed into the wrong box: never kept.
+    logged_name = name if found else UNKNOWN_USER
     if reservation.blocked is not None:  # this attempt starts a wait: recorded once, here
         whom, until = reservation.blocked
         audit.record(
             session=session,
             action="login.throttled",
-            actor_name=name,
+            actor_name=logged_name,
             detail={
                 "retry_at": until.isoformat(timespec="seconds"),
                 "scope": "address" if whom == throttle.ALL_NAMES else "name",
             },
             ip=ip,
         )
-    user = session.exec(select(User).where(User.username == name)).first()
-    found = (user.id, user.password_hash, user.is_active) if user else None
     session.commit()  # the attempt is counted; no transaction is open while hashing
 
     valid = verify_password(password, found[1] if found else dummy_hash())
@@ -110,7 +114,7 @@ def log_in(
             session=session,
             action="login.failed",
             actor_id=found[0] if found else None,
-            actor_name=name,
+            actor_name=logged_name,
             detail={"inactive": bool(found and valid and not found[2])},
             ip=ip,
         )

@@ -12,8 +12,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.checklist.models import Incident
 from app.coaching.scope import Period, Scope
-from app.referrals.models import Referral, ReferralVersion
-from app.referrals.models import ReviewDecision
+from app.referrals.models import Referral, ReferralVersion, ReviewDecision
 
 
 @dataclass

@@ -257,3 +257,20 @@ def test_next_returns_to_the_page_asked_for(client: Browserless, session: Sessio
         "/login", {"username": user.username, "password": PASSWORD, "next": "/admin/users"}
     )
     assert response.headers["location"] == "/admin/users"
+
+
+def test_a_password_typed_as_the_user_name_is_not_kept(
+    client: Browserless, session: Session
+) -> None:
+    """A name that is no account is audited as "(unknown user)": it may be someone's password
+    typed into the wrong box, and the audit log keeps everything for ever."""
+    user = make_user(session)
+    client.get("/login")
+    client.form("/login", {"username": "Secret-Pass-Word-99", "password": "x"})
+    client.form("/login", {"username": user.username, "password": "wrong"})
+    rows = session.exec(
+        select(AuditEvent.actor_name).where(AuditEvent.action == "login.failed")
+    ).all()
+    assert "(unknown user)" in rows and user.username in rows
+    kept = session.exec(select(AuditEvent)).all()
+    assert not any("secret-pass-word-99" in str(e.model_dump()).lower() for e in kept)

@@ -130,6 +130,7 @@ def test_hsts_and_secure_cookie_outside_development(
 
     monkeypatch.setenv("ENVIRONMENT", "production")
     monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("AUDIT_KEY", "a" * 40)
     get_settings.cache_clear()
     try:
         prod_app = create_app()

@@ -95,13 +95,13 @@ def test_verify_command_passes_then_catches_tampering(tmp_path) -> None:
         text=True,
     )
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "3 entries checked" in ok.stdout
+    assert "3 new entries checked" in ok.stdout
     with engine.begin() as conn:  # someone with the database file drops the trigger and edits
         conn.execute(sql("DROP TRIGGER audit_event_no_update"))
         conn.execute(sql("UPDATE audit_event SET actor_name = 'nobody' WHERE seq = 2"))
     engine.dispose()
     bad = subprocess.run(
-        [sys.executable, "-m", "app.audit", "verify"],
+        [sys.executable, "-m", "app.audit", "verify", "--full"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -19,7 +19,9 @@ def main(argv: list[str]) -> None:
     if len(argv) > 1:
         version = int(argv[1])
         promptset.current = lambda: promptset.load_version(version)
-    uvicorn.run("app.main:app", host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(
+        "app.main:app", host="127.0.0.1", port=port, log_level="warning", server_header=False
+    )
 
 
 if __name__ == "__main__":

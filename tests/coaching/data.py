@@ -17,8 +17,13 @@ from app.accounts.models import Team, User
 from app.checklist.models import Incident, IncidentStatus
 from app.coaching.models import ScopeKind
 from app.coaching.scope import Period, Scope
-from app.referrals.models import Referral, ReferralStatus, ReferralVersion
-from app.referrals.models import DecisionKind, ReviewDecision
+from app.referrals.models import (
+    DecisionKind,
+    Referral,
+    ReferralStatus,
+    ReferralVersion,
+    ReviewDecision,
+)
 from tests.checklist.builders import child_answers, complete_answers
 from tests.factories import make_team, make_user
 
