@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run serve migrate seed test test-sqlite test-postgres lint format assets clean
+.PHONY: run serve migrate seed static test test-sqlite test-postgres lint format assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +22,15 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 migrate: $(VENV)/.app
 	$(BIN)/alembic upgrade head
 
+# Static files under fingerprinted names with .br/.gz copies, in static/dist (app/assets).
+static: $(VENV)/.app
+	$(BIN)/python -m app.assets
+
 seed: migrate
 	$(BIN)/python -m app.seed
 
 # The web server, with the delivery worker beside it; stopping one (Ctrl-C) stops both.
-run: seed
+run: seed static
 	@echo "Think Child is starting: open http://127.0.0.1:$(PORT)/login (demo logins in README.md)"
 	@$(BIN)/python -m app.worker & worker=$$!; \
 	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port $(PORT) --proxy-headers & web=$$!; \
@@ -39,11 +43,11 @@ test: $(VENV)/.test
 	$(MAKE) --no-print-directory test-sqlite test-postgres
 
 # Everything, on SQLite (unit, HTTP and the browser tests in headless Chromium).
-test-sqlite: $(VENV)/.test
+test-sqlite: $(VENV)/.test static
 	$(PYTEST) -q
 
 # Every database-facing test again on a throwaway PostgreSQL.
-test-postgres: $(VENV)/.test
+test-postgres: $(VENV)/.test static
 	bash scripts/with-postgres.sh $(PYTEST) -q -m "not browser"
 
 lint: $(VENV)/.test
@@ -59,4 +63,4 @@ assets:
 	bash scripts/vendor-assets.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache static/dist

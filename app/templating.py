@@ -18,6 +18,7 @@ from jinja2 import (
     Undefined,
 )
 
+from app.assets import static_url
 from app.paths import TEMPLATES_DIR
 
 UK = ZoneInfo("Europe/London")
@@ -88,6 +89,7 @@ def _environment() -> Environment:
     env.filters["uk_time"] = uk_time
     env.globals["govuk_version"] = GOVUK_FRONTEND_VERSION
     env.globals["htmx_version"] = HTMX_VERSION
+    env.globals["static_url"] = static_url
     return env
 
 
