@@ -19,6 +19,7 @@ from jinja2 import (
 )
 
 from app.assets import static_url
+from app.config import get_settings
 from app.paths import TEMPLATES_DIR
 
 UK = ZoneInfo("Europe/London")
@@ -85,6 +86,9 @@ def _environment() -> Environment:
         undefined=StrictAttributeUndefined if _testing() else Undefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Checking every template file for changes on each render (dozens of GOV.UK macro
+        # files a page) costs about a millisecond: only while developing.
+        auto_reload=get_settings().is_development,
     )
     env.filters["uk_time"] = uk_time
     env.globals["govuk_version"] = GOVUK_FRONTEND_VERSION
