@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run serve migrate seed static test test-sqlite test-postgres lint format assets clean
+.PHONY: run serve migrate seed static bench test test-sqlite test-postgres lint format assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,17 @@ test-sqlite: $(VENV)/.test static
 # Every database-facing test again on a throwaway PostgreSQL.
 test-postgres: $(VENV)/.test static
 	bash scripts/with-postgres.sh $(PYTEST) -q -m "not browser"
+
+# Benchmarks (scripts that print figures, not tests): page weight, latency against the static
+# floor and 200 officers' load, on SQLite and a throwaway PostgreSQL; writes bench/RESULTS.md.
+bench: $(VENV)/.test static
+	mkdir -p bench/out
+	$(BIN)/python bench/bench_weight.py --json bench/out/weight.json
+	$(BIN)/python bench/bench_latency.py --json bench/out/latency-sqlite.json
+	bash scripts/with-postgres.sh $(BIN)/python bench/bench_latency.py --postgres --json bench/out/latency-postgres.json
+	$(BIN)/python bench/bench_load.py --json bench/out/load-sqlite.json
+	bash scripts/with-postgres.sh $(BIN)/python bench/bench_load.py --postgres --json bench/out/load-postgres.json
+	$(BIN)/python bench/write_results.py bench/out
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .
