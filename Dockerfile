@@ -17,7 +17,7 @@ COPY migrations ./migrations
 COPY templates ./templates
 COPY static ./static
 # Editable, so the app finds templates/ and static/ beside it in /app.
-RUN pip install -e .
+RUN pip install -e . && python -m app.assets
 
 RUN useradd --system --uid 10001 --home /app thinkchild \
  && mkdir -p /data && chown thinkchild /data

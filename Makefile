@@ -9,7 +9,7 @@ PYTEST := $(BIN)/python -m pytest
 ENVIRONMENT ?= development
 export ENVIRONMENT
 
-.PHONY: run serve migrate seed test test-sqlite test-postgres lint format assets clean schema
+.PHONY: run serve migrate seed static bench test test-sqlite test-postgres lint format assets clean schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +26,15 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 migrate: $(VENV)/.app
 	$(BIN)/alembic upgrade head
 
+# Static files under fingerprinted names with .br/.gz copies, in static/dist (app/assets).
+static: $(VENV)/.app
+	$(BIN)/python -m app.assets
+
 seed: migrate
 	$(BIN)/python -m app.seed
 
 # The web server, with the delivery worker beside it; stopping one (Ctrl-C) stops both.
-run: seed
+run: seed static
 	@echo "Think Child is starting: open http://127.0.0.1:$(PORT)/login (demo logins in README.md)"
 	@$(BIN)/python -m app.worker & worker=$$!; \
 	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port $(PORT) --proxy-headers --no-server-header & web=$$!; \
@@ -43,12 +47,23 @@ test: $(VENV)/.test
 	$(MAKE) --no-print-directory test-sqlite test-postgres
 
 # Everything, on SQLite (unit, HTTP and the browser tests in headless Chromium).
-test-sqlite: $(VENV)/.test
+test-sqlite: $(VENV)/.test static
 	ENVIRONMENT=test $(PYTEST) -q
 
 # Every database-facing test again on a throwaway PostgreSQL.
-test-postgres: $(VENV)/.test
+test-postgres: $(VENV)/.test static
 	ENVIRONMENT=test bash scripts/with-postgres.sh $(PYTEST) -q -m "not browser"
+
+# Benchmarks (scripts that print figures, not tests): page weight, latency against the static
+# floor and 200 officers' load, on SQLite and a throwaway PostgreSQL; writes bench/RESULTS.md.
+bench: $(VENV)/.test static
+	mkdir -p bench/out
+	$(BIN)/python bench/bench_weight.py --json bench/out/weight.json
+	$(BIN)/python bench/bench_latency.py --json bench/out/latency-sqlite.json
+	bash scripts/with-postgres.sh $(BIN)/python bench/bench_latency.py --postgres --json bench/out/latency-postgres.json
+	$(BIN)/python bench/bench_load.py --json bench/out/load-sqlite.json
+	bash scripts/with-postgres.sh $(BIN)/python bench/bench_load.py --postgres --json bench/out/load-postgres.json
+	$(BIN)/python bench/write_results.py bench/out
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .
@@ -67,4 +82,4 @@ assets:
 	bash scripts/vendor-assets.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache static/dist

@@ -10,13 +10,13 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.accounts import account_routes as own_account
+from app import assets
 from app.accounts import admin_routes as accounts_admin
 from app.accounts import audit_routes
 from app.accounts import routes as accounts
@@ -25,6 +25,7 @@ from app.checklist import api as checklist_api
 from app.checklist import items_routes as checklist_items
 from app.checklist import routes as checklist
 from app.coaching import routes as coaching
+from app.compression import Compression
 from app.config import get_settings
 from app.db import SessionDep
 from app.errors import CsrfRefused, DomainError, NotAuthenticated, StepRequired
@@ -116,7 +117,9 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(GuardRequestBody)  # size and NUL, before any route reads the body
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(Compression)  # outermost: every page and JSON answer, errors included
+    # Fingerprinted names (built now if the build is missing or stale), pre-compressed.
+    app.mount("/static", assets.StaticAssets(STATIC_DIR, assets.manifest()), name="static")
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

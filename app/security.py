@@ -44,8 +44,9 @@ class SecurityHeaders:
                 if self.hsts:
                     headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
                 if is_static:
-                    # File names carry their version, so a long cache is safe.
-                    headers.setdefault("Cache-Control", "public, max-age=86400")
+                    # The static files say how long (app/assets/serve.py): a year for
+                    # fingerprinted names, checked again each time for the rest.
+                    headers.setdefault("Cache-Control", "no-cache")
                 else:
                     # Pages may show personal data: never store them anywhere.
                     headers["Cache-Control"] = "no-store"

@@ -18,6 +18,8 @@ from jinja2 import (
     Undefined,
 )
 
+from app.assets import static_url
+from app.config import get_settings
 from app.paths import TEMPLATES_DIR
 
 UK = ZoneInfo("Europe/London")
@@ -84,10 +86,14 @@ def _environment() -> Environment:
         undefined=StrictAttributeUndefined if _testing() else Undefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Checking every template file for changes on each render (dozens of GOV.UK macro
+        # files a page) costs about a millisecond: only while developing.
+        auto_reload=get_settings().is_development,
     )
     env.filters["uk_time"] = uk_time
     env.globals["govuk_version"] = GOVUK_FRONTEND_VERSION
     env.globals["htmx_version"] = HTMX_VERSION
+    env.globals["static_url"] = static_url
     return env
 
 
