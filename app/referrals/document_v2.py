@@ -5,8 +5,11 @@ the page, the PDF and the JSON; it validates against ``schema/referral-v2.schema
 ``schema_gen`` generates from the prompt set. What changes from format 1:
 
 - ``summary`` comes first: what the MASH needs at once (``document_summary``);
-- each child's entry holds the child's own concerns (``concerns``) and their ``age``, worked
-  out on the day of the incident;
+- each child's entry holds the child's own concerns (``concerns``) and their ``age`` in words,
+  worked out on the day of the incident (UK time) by ``app.checklist.answers.ages``, as the
+  risk reasons word it ("4 months", "about 6 years", "unborn");
+- the summary's Operation Encompass list is the checklist's (``app.checklist.encompass``), as
+  the officer's check page shows it;
 - sections are placed by ``document_layout`` (the household's domestic abuse questions under
   ``domestic_abuse``), and the risk object keeps every risk answer (strengths, request).
 """
@@ -14,15 +17,18 @@ the page, the PDF and the JSON; it validates against ``schema/referral-v2.schema
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any, Final
 
-from app.checklist import risk
+from app.checklist import encompass, risk
+from app.checklist.answers import parse_datetime
+from app.checklist.answers.ages import child_age_in_words
 from app.checklist.promptset import PromptSet
 from app.referrals import document_layout as layout
 from app.referrals import document_record
-from app.referrals.document_ages import age_words, day_of
 from app.referrals.document_answers import (
     CHILDREN,
+    UK,
     encode,
     slot,
     with_parental_responsibility,
@@ -42,7 +48,14 @@ def reason_words(ps: PromptSet) -> Mapping[str, str]:
     return risk.reason_words(ps.version)
 
 
-def _children(ps: PromptSet, answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+def age_day(answers: Mapping[str, Any], submitted_at: datetime) -> date:
+    """The day ages are worked out on: the incident's (UK time, as Operation Encompass works
+    it out), else the submission's."""
+    when = parse_datetime(answers.get("incident.datetime")) or submitted_at
+    return (when.astimezone(UK) if when.tzinfo else when).date()
+
+
+def _children(ps: PromptSet, answers: Mapping[str, Any], on: date) -> list[dict[str, Any]]:
     items = answers.get(CHILDREN)
     child_places = [p for p in layout.places(ps) if p.per_child]
     out: list[dict[str, Any]] = []
@@ -51,6 +64,9 @@ def _children(ps: PromptSet, answers: Mapping[str, Any]) -> list[dict[str, Any]]
             continue
         child: dict[str, Any] = {ITEM_ID: item[ITEM_ID]} if ITEM_ID in item else {}
         child["number"] = number
+        age = child_age_in_words(item, on)
+        if age:
+            child["age"] = age
         lists: dict[str, list[Any]] = {}
         for place in child_places:
             data = encode(place.section.prompts, item)
@@ -65,12 +81,12 @@ def _children(ps: PromptSet, answers: Mapping[str, Any]) -> list[dict[str, Any]]
     return out
 
 
-def _sections(ps: PromptSet, answers: Mapping[str, Any]) -> dict[str, Any]:
+def _sections(ps: PromptSet, answers: Mapping[str, Any], on: date) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for place in layout.places(ps):
         if place.per_child:
             if CHILDREN not in out:
-                out[CHILDREN] = _children(ps, answers)
+                out[CHILDREN] = _children(ps, answers, on)
             continue
         data = encode(place.section.prompts, answers)
         if place.section.id == layout.HOUSEHOLD:
@@ -80,29 +96,13 @@ def _sections(ps: PromptSet, answers: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _with_ages(doc: dict[str, Any]) -> None:
-    """Each born child's age, in words, in their entry (after their number)."""
-    on = day_of(doc)
-    for n, child in enumerate(doc.get(CHILDREN) or []):
-        words = age_words(child.get("details") or {}, on)
-        if words:
-            keys = list(child)
-            at = keys.index("number") + 1
-            doc[CHILDREN][n] = {
-                **{k: child[k] for k in keys[:at]},
-                "age": words,
-                **{k: child[k] for k in keys[at:]},
-            }
-
-
 def assemble(record: document_record.Record) -> dict[str, Any]:
-    ps = record.ps
+    ps, answers = record.ps, record.row.answers
     head = document_record.header(record, schema_name(ps.version))
     body: dict[str, Any] = {
         "risk": document_record.risk(record, reason_words(ps), layout.risk_keys(ps)),
-        **_sections(ps, record.row.answers),
+        **_sections(ps, answers, age_day(answers, record.row.submitted_at)),
     }
     body.update(document_record.closing(record))
-    doc = {**head, **body}
-    _with_ages(doc)
-    return {**head, "summary": summary(doc), **{k: v for k, v in doc.items() if k not in head}}
+    due = encompass.notifications(answers, version=ps.version)
+    return {**head, "summary": summary({**head, **body}, due), **body}

@@ -4,7 +4,8 @@ Each section's prompts go where ``document_layout`` puts them, by their slot
 (``document_answers.slot``), typed from their prompt type: yes/no a boolean, a choice an
 ``{id, label}`` with its option ids as an enum, a multi a list of those, dates and times with
 their formats, a number with its minimum and maximum, text with its maximum length, a list an
-array of objects each with its ``id``. Descriptions are the prompts' labels. Every object
+array of objects each with its ``id``; a guidance card (never answered) has no place.
+Descriptions are the prompts' labels. Every object
 refuses keys it does not name. The fixed parts (header, risk, history, summary) are in
 ``schema_parts`` and ``schema_summary``.
 
@@ -100,6 +101,8 @@ def answers_object(prompts: Iterable[Prompt]) -> tuple[dict[str, Any], list[str]
     props: dict[str, Any] = {}
     required: list[str] = []
     for p in prompts:
+        if p.type is PromptType.GUIDANCE:
+            continue  # words shown on a screen, never answered
         *groups, last = slot(p.id)
         target, needs = props, required
         for name in groups:
@@ -142,8 +145,9 @@ def _child_item(ps: PromptSet, places: Sequence[layout.Place]) -> dict[str, Any]
     }
     if ps.version >= document_v2.FIRST_PROMPT_SET:
         props["age"] = {
-            "description": "The child's age on the day of the incident, in years and months "
-            '("about" when only an estimate was given)',
+            "description": "The child's age on the day of the incident (UK time), in words: "
+            'years and months, weeks or days for a baby under a month, "about" when only an '
+            'estimate was given, "unborn" for an unborn baby',
             "$ref": "#/$defs/text",
         }
     required = ["number"]

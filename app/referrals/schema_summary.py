@@ -49,7 +49,7 @@ def _child(ps: PromptSet) -> dict[str, Any]:
             "id": item_id(),
             "number": {"description": "The child's place in the list", "type": "integer"},
             "name": {"description": "The child's name", "type": "string"},
-            "age": ref("text", "Age on the day of the incident, in years and months"),
+            "age": ref("text", "Age on the day of the incident, as in the child's entry"),
             **_some(**facts),
             "first_words": {
                 "description": "The child's first words as recorded (the first sentence, "
@@ -99,12 +99,17 @@ def summary(ps: PromptSet) -> dict[str, Any]:
                     "id": item_id(),
                     "name": {"type": "string"},
                     "school": ref("text"),
-                    "age": ref("text"),
+                    "age": ref("text", "Age on the day of the incident, as in the child's entry"),
+                    "due": ref(
+                        "date",
+                        "The school day the school is to be told by, before school starts",
+                    ),
                 },
-                ["name", "school"],
+                ["name", "school", "due"],
             ),
-            "Operation Encompass: each school-age child of a domestic abuse incident whose "
-            "school is to be told before the next school day",
+            "Operation Encompass (worked out as the officer's check page shows it): each "
+            "school-age child of a domestic abuse incident whose school is to be told before "
+            "the next school day",
         ),
         "officer": _person(),
         "supervisor": _person(),

@@ -2,7 +2,8 @@
 
 Keywords name prompt ids with ``__`` for ``.`` (``incident__type="crime"`` sets
 ``incident.type``); ``None`` removes an answer. ``complete_answers_v2(children=[...])`` changes
-the children; ``child_answers_v2(...)`` changes one child (its per-child concerns included).
+the children; ``child_answers_v2(...)`` changes one child (its per-child concerns included);
+``baby_answers_v2(...)`` is a second kind of child: a baby, seen but not spoken to.
 
 The child (Amy, 7) was seen and spoken to alone and disclosed that her father hurt her: the
 suggested grade is high, so the urgent call is answered too. ``problems_v2(answers)`` is empty
@@ -52,6 +53,33 @@ def child_answers_v2(**overrides: Any) -> dict[str, Any]:
         "observed.injury": False,
         "observed.medical_needed": False,
         "concern.categories": ["domestic_abuse_witnessed"],
+    }
+    return apply_changes(entry, overrides)
+
+
+def baby_answers_v2(**overrides: Any) -> dict[str, Any]:
+    """A baby of 4 months on the incident date, not yet crawling, seen asleep and not spoken to,
+    staying tonight with her grandmother (checked); concern: neglect."""
+    entry: dict[str, Any] = {
+        "child.name": "Amy Smith",
+        "child.dob": "2025-11-02",
+        "child.sex": "female",
+        "child.mobile": False,
+        "child.lives_here": True,
+        "child.known_to_social_care": "unknown",
+        "child.present": True,
+        "child.seen": True,
+        "child.injury_reported": False,
+        "child.spoken_to": False,
+        "child.not_spoken_reason": "A baby.",
+        "child.tonight_where": "With her grandmother Pat Smith, 3 Low Road",
+        "child.tonight_checked": True,
+        "voice.afraid_to_go_home": False,
+        "voice.disclosure": False,
+        "observed.demeanour": "Asleep, then settled.",
+        "observed.injury": False,
+        "observed.medical_needed": False,
+        "concern.categories": ["neglect"],
     }
     return apply_changes(entry, overrides)
 

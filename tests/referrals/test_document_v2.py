@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -14,17 +14,25 @@ from jsonschema import Draft202012Validator
 from sqlmodel import Session, select
 
 from app.accounts.models import Team, User
-from app.checklist.promptset import PromptSet
-from app.referrals import document, document_pdf
-from app.referrals.document_ages import age_on, age_words
+from app.checklist import encompass, promptset
+from app.checklist import service as checklist
+from app.checklist.answers.ages import age_parts, child_age_in_words
+from app.checklist.promptset import PromptSet, load_version
+from app.referrals import document, document_pdf, document_v2
+from app.referrals import service as referrals
 from app.referrals.document_summary import first_words
 from app.referrals.models import Referral, ReferralVersion
 from app.referrals.schema_gen import generate
 from tests.checklist.builders import complete_answers
+from tests.checklist.builders_v2 import (
+    baby_answers_v2,
+    child_answers_v2,
+    complete_answers_v2,
+    problems_v2,
+)
 from tests.factories import make_team, make_user
 from tests.helpers import Browserless, check_page
-from tests.referrals.test_document import make_referral
-from tests.referrals.v2_sample import use_sample_v2
+from tests.referrals.test_document import make_referral, officer_principal
 
 AMY, BEN = str(uuid.uuid4()), str(uuid.uuid4())
 BEN_WORDS = '"He grabbed my neck. I was scared and I hid under the bed."'
@@ -33,50 +41,46 @@ BEN_WORDS = '"He grabbed my neck. I was scared and I hid under the bed."'
 def v2_answers() -> dict[str, Any]:
     """A domestic abuse incident with two children: Amy, 4 months, not spoken to; Ben, 8,
     spoken to alone, missing three times."""
-    amy = {
-        "id": AMY,
-        "child.name": "Amy Smith",
-        "child.dob": "2025-11-02",
-        "child.sex": "female",
-        "child.known_to_social_care": "unknown",
-        "child.mobile": False,
-        "child.seen": True,
-        "child.spoken_to": False,
-        "child.not_spoken_reason": "A baby.",
-        "child.tonight_where": "With her grandmother Pat Smith, 3 Low Road",
-        "child.tonight_checked": True,
-        "observed.demeanour": "Asleep, then settled.",
-        "observed.injury": False,
-        "concern.categories": ["neglect"],
-    }
-    ben = {
-        "id": BEN,
-        "child.name": "Ben Smith",
-        "child.dob": "2018-01-15",
-        "child.sex": "male",
-        "child.known_to_social_care": "no",
-        "child.school": "Anytown Primary School",
-        "child.seen": True,
-        "child.spoken_to": True,
-        "child.spoken_alone": True,
-        "child.tonight_where": "With his grandmother Pat Smith, 3 Low Road",
-        "voice.words": BEN_WORDS,
-        "voice.disclosure": False,
-        "concern.categories": ["domestic_abuse_witnessed", "missing"],
-        "concern.missing_episodes_90d": 3,
-    }
-    answers = complete_answers(
-        incident__type="domestic_abuse",
+    amy = baby_answers_v2(id=AMY)
+    ben = child_answers_v2(
+        id=BEN,
+        child__name="Ben Smith",
+        child__dob="2018-01-15",
+        child__sex="male",
+        child__known_to_social_care="no",
+        child__tonight_where="With his grandmother Pat Smith, 3 Low Road",
+        voice__words=BEN_WORDS,
+        voice__disclosure=False,
+        voice__disclosure_about=None,
+        voice__disclosure_sexual=None,
+        voice__disclosure_to=None,
+        voice__alleged_abuser_present_tonight=None,
+        voice__disclosure_time=None,
+        concern__categories=["domestic_abuse_witnessed", "missing"],
+        concern__missing_episodes_90d=3,
+        concern__found_where="At a friend's house in Anytown",
+        concern__missing_found_with_adults=False,
+        concern__missing_out_of_area=False,
+        concern__missing_safe_well_done=True,
+        concern__missing_return_interview_requested=True,
+    )
+    answers = complete_answers_v2(
         children=[amy, ben],
-        concern__categories=None,
         concern__da_abuser_hurt_children=False,
-        concern__da_child_contact_conflict=False,
-        concern__dash_completed=False,
         concern__da_strangulation=True,
         concern__da_risk_level="high",
+        concern__dash_score=15,
         action__police_protection=True,
         action__pp_time="2026-03-10T22:30:00+00:00",
         action__pp_place_of_safety="Grandmother's home, 3 Low Road",
+        action__pp_la_accommodation=False,
+        action__pp_police_station_used=False,
+        action__pp_designated_officer="Insp Kim Lee",
+        action__pp_designated_officer_informed="2026-03-10 22:40, by phone",
+        action__pp_la_informed="Emergency duty team, 2026-03-10 22:45",
+        action__pp_child_informed_wishes="Ben was told and wants to stay with his nan.",
+        action__pp_parents_informed="Jo Smith told at 22:35.",
+        action__pp_reason="Strangulation; the father may return tonight.",
         action__taken=["arrest"],
         action__urgent_call_to="MASH duty social worker Sam Patel",
         action__urgent_call_time="2026-03-10T22:50:00+00:00",
@@ -86,32 +90,26 @@ def v2_answers() -> dict[str, Any]:
         risk__request="strategy_discussion",
         risk__rationale="Strangulation reported; two children in the home.",
     )
+    assert problems_v2(answers) == {}
     return answers
 
 
-REASONS = [
-    {"code": "dash_high", "grade": "high"},
-    {"code": "child_not_seen", "grade": "medium", "child": "Amy Smith (4 months)"},
-]
-
-
 @pytest.fixture
-def v2(monkeypatch: pytest.MonkeyPatch) -> PromptSet:
-    return use_sample_v2(monkeypatch)
+def v2() -> PromptSet:
+    return load_version(2)
 
 
 def make_v2_referral(session: Session, officer: User, team: Team) -> Referral:
-    """A referral whose version 1 was answered under prompt set 2."""
-    referral = make_referral(session, officer, team, complete_answers())
-    row = session.exec(
-        select(ReferralVersion).where(ReferralVersion.referral_id == referral.id)
-    ).one()
-    row.prompt_set_version = 2
-    row.answers = v2_answers()
-    row.reasons = REASONS
-    session.add(row)
-    session.commit()
-    return referral
+    """A referral by ``officer`` of ``team``, submitted under prompt set 2 (``current()`` for
+    this module)."""
+    principal = officer_principal(officer, team)
+    incident, _ = checklist.start(session=session, officer=principal, client_uuid=uuid.uuid4())
+    assert incident.prompt_set_version == 2
+    _, result = checklist.save(
+        session=session, officer=principal, incident_id=incident.id, updates=v2_answers()
+    )
+    assert result.errors == {}
+    return referrals.submit(session=session, officer=principal, incident_id=incident.id)
 
 
 def pdf_page_one(pdf: bytes) -> str:
@@ -124,17 +122,24 @@ def pdf_page_one(pdf: bytes) -> str:
 # --- units -----------------------------------------------------------------------------------
 
 
-def test_ages_are_years_and_months_on_the_day() -> None:
+def test_ages_are_worked_out_on_the_day_as_the_checklist_words_them() -> None:
+    """The document's ages are the checklist's (``answers.ages``, as the risk reasons word
+    them), on the incident's day in UK time."""
     on = date(2026, 3, 10)
-    assert age_on(date(2025, 11, 2), on) == (0, 4)
-    assert age_on(date(2018, 1, 15), on) == (8, 1)
-    assert age_on(date(2018, 3, 10), on) == (8, 0)
-    assert age_words({"dob": "2025-11-02"}, on) == "4 months"
-    assert age_words({"dob": "2025-03-10"}, on) == "1 year"
-    assert age_words({"dob": "2026-03-01"}, on) == "under 1 month"
-    assert age_words({"dob": "2016-01-15"}, on) == "10 years 1 month"
-    assert age_words({"age_estimate": 2.5}, on) == "about 2 years 6 months"
-    assert age_words({"unborn": True, "due_date": "2026-06-01"}, on) is None
+    assert (age_parts("2025-11-02", on).years, age_parts("2025-11-02", on).months) == (0, 4)
+    assert (age_parts("2018-01-15", on).years, age_parts("2018-01-15", on).months) == (8, 1)
+    assert (age_parts("2018-03-10", on).years, age_parts("2018-03-10", on).months) == (8, 0)
+    assert child_age_in_words({"child.dob": "2025-11-02"}, on) == "4 months"
+    assert child_age_in_words({"child.dob": "2025-03-10"}, on) == "1 year"
+    assert child_age_in_words({"child.dob": "2026-03-01"}, on) == "1 week"
+    assert child_age_in_words({"child.dob": "2016-01-15"}, on) == "10 years 1 month"
+    assert child_age_in_words({"child.age_estimate": 2.5}, on) == "about 2 years 6 months"
+    unborn = {"child.unborn": True, "child.due_date": "2026-06-01"}
+    assert child_age_in_words(unborn, on) == "unborn"
+    submitted = datetime(2026, 7, 2, 9, 0, tzinfo=UTC)
+    late = {"incident.datetime": "2026-06-30T23:30:00+00:00"}  # 00:30 on 1 July, UK time
+    assert document_v2.age_day(late, submitted) == date(2026, 7, 1)
+    assert document_v2.age_day({}, submitted) == date(2026, 7, 2)
 
 
 def test_first_words_are_the_first_sentence_or_about_200_characters() -> None:
@@ -178,8 +183,13 @@ def test_the_json_has_the_summary_and_is_valid_against_the_generated_schema(
     assert (ben["id"], ben["age"], ben["spoken_alone"]) == (BEN, "8 years 1 month", True)
     assert ben["first_words"] == "He grabbed my neck."
     assert s["grade"] == {"id": "high", "label": "High"}
-    assert [r["code"] for r in s["reasons"]] == ["dash_high", "child_not_seen"]
-    assert s["reasons"][1]["child"] == "Amy Smith (4 months)"
+    assert [(r["code"], r.get("child")) for r in s["reasons"]] == [
+        ("police_protection", None),
+        ("da_strangulation", None),
+        ("da_risk_high", None),
+        ("baby_in_da", "Amy Smith (4 months)"),
+        ("missing_often", "Ben Smith (8 years 1 month)"),
+    ]
     assert s["rationale"] == "Strangulation reported; two children in the home."
     assert s["urgent_call"] == {
         "to": "MASH duty social worker Sam Patel",
@@ -197,7 +207,15 @@ def test_the_json_has_the_summary_and_is_valid_against_the_generated_schema(
             "name": "Ben Smith",
             "school": "Anytown Primary School",
             "age": "8 years 1 month",
+            "due": "2026-03-11",  # the incident was on a Tuesday evening
         }
+    ]
+    row = session.exec(
+        select(ReferralVersion).where(ReferralVersion.referral_id == referral.id)
+    ).one()
+    due = encompass.notifications(row.answers, version=2)  # as the officer's check page
+    assert [(e["id"], e["school"], e["due"]) for e in s["encompass"]] == [
+        (n.child_id, n.school, n.due.isoformat()) for n in due
     ]
     assert s["officer"] == {
         "name": officer.display_name,
@@ -259,7 +277,7 @@ def test_the_page_shows_the_summary_first_then_concerns_under_each_child(
         "Strategy discussion at 09:00 tomorrow.",
         "Grandmother&#39;s home, 3 Low Road",
         "Dr Jones, Anytown Surgery",
-        "Anytown Primary School",
+        "Ben Smith (8 years 1 month): Anytown Primary School, before school on Wednesday 11 March",
         "Strangulation reported; two children in the home.",
         f"{as_officer.user.display_name}, number {as_officer.user.collar_number}",
         "Amy Smith (4 months)",
@@ -294,7 +312,7 @@ def test_the_pdf_holds_the_summary_on_its_first_page(
         "Ben Smith, 8 years 1 month",
         "“He grabbed my neck.”",
         "MASH duty social worker Sam Patel",
-        "Anytown Primary School",
+        "Anytown Primary School, before school on Wednesday 11 March 2026",
         "Police ask social care for",
     ):
         assert words in first, words
@@ -303,10 +321,11 @@ def test_the_pdf_holds_the_summary_on_its_first_page(
 
 @pytest.mark.db
 def test_the_json_route_gives_format_2_and_v1_referrals_keep_format_1(
-    as_coach: Browserless, session: Session, v2: PromptSet
+    as_coach: Browserless, session: Session, v2: PromptSet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     officer = make_user(session, roles=("officer",), team=as_coach.team)
     new = make_v2_referral(session, officer, as_coach.team)
+    monkeypatch.setattr(promptset, "current", lambda: promptset.load_version(1))
     old = make_referral(session, officer, as_coach.team, complete_answers())
 
     body = as_coach.get(f"/referrals/{new.reference}/document.json").json()

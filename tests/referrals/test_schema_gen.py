@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 from sqlmodel import Session
 
 from app.checklist import promptset
-from app.checklist.promptset import PromptSet
+from app.checklist.promptset import PromptSet, PromptType
 from app.referrals import document, document_layout, schema_gen
 from app.referrals.document_answers import slot
 from app.referrals.schema_gen import generate
@@ -24,9 +24,9 @@ from tests.checklist.builders import child_answers, complete_answers
 from tests.factories import make_team, make_user
 from tests.helpers import Browserless
 from tests.referrals.test_document import make_referral, reviewed, rich_answers
-from tests.referrals.v2_sample import sample_v2, use_sample_v2
 
 V1 = promptset.load_version(1)
+V2 = promptset.load_version(2)
 
 
 def validator(schema: dict[str, Any]) -> Draft202012Validator:
@@ -69,11 +69,16 @@ def place_of(schema: dict[str, Any], ps: PromptSet, prompt_id: str) -> dict[str,
     return node
 
 
-@pytest.mark.parametrize("ps", [V1, sample_v2()], ids=["v1", "v2 sample"])
+def guidance_ids(ps: PromptSet) -> set[str]:
+    return {i for i in ps.all_prompt_ids() if ps.prompt(i).type is PromptType.GUIDANCE}
+
+
+@pytest.mark.parametrize("ps", [V1, V2], ids=["v1", "v2"])
 def test_every_prompt_has_its_place_described_by_its_label(ps: PromptSet) -> None:
     schema = generate(ps)
 
-    for prompt_id in ps.all_prompt_ids() - {"risk.officer_grade", "declaration.confirmed"}:
+    answered = ps.all_prompt_ids() - guidance_ids(ps)
+    for prompt_id in answered - {"risk.officer_grade", "declaration.confirmed"}:
         node = place_of(schema, ps, prompt_id)
         assert node["description"] == ps.prompt(prompt_id).label, prompt_id
     assert all(o["additionalProperties"] is False for o in objects(schema))
@@ -155,8 +160,19 @@ def test_the_generated_v1_schema_holds_the_v1_documents(session: Session) -> Non
     assert not check.is_valid(bad)
 
 
+def test_guidance_cards_have_no_place_in_the_schema() -> None:
+    """A guidance card is words on a screen, never answered: the document has no key for it."""
+    schema = generate(V2)
+    child = schema["properties"]["children"]["items"]["properties"]
+
+    assert guidance_ids(V2) == {"child.guidance", "concern.one_chance"}
+    assert "guidance" not in child["details"]["properties"]
+    assert "one_chance" not in child["concerns"]["properties"]
+    assert "guidance" not in child and "one_chance" not in child
+
+
 def test_the_v2_schema_has_the_summary_and_per_child_concerns() -> None:
-    ps = sample_v2()
+    ps = V2
     schema = generate(ps)
     props = schema["properties"]
 
@@ -173,6 +189,10 @@ def test_the_v2_schema_has_the_summary_and_per_child_concerns() -> None:
         "$ref": "#/properties/actions/properties/police_protection"
     }
     assert set(summary["urgent_call"]["properties"]) == {"to", "at", "agreed"}
+    encompass = summary["encompass"]["items"]
+    assert set(encompass["properties"]) == {"id", "name", "school", "age", "due"}
+    assert encompass["required"] == ["name", "school", "due"]
+    assert encompass["properties"]["due"]["$ref"] == "#/$defs/date"
     assert summary["children"]["items"]["properties"]["tonight"] == {
         "$ref": "#/properties/children/items/properties/details/properties/tonight_where"
     }
@@ -193,7 +213,7 @@ def test_published_schemas_are_the_generators_output() -> None:
 def test_the_command_prints_and_writes_the_schema(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    ps = use_sample_v2(monkeypatch)
+    ps = promptset.load_version(2)
     out = io.StringIO()
     with redirect_stdout(out):
         assert schema_gen.main(["2"]) == 0
@@ -209,10 +229,10 @@ def test_the_command_prints_and_writes_the_schema(
 def test_the_v2_schema_is_published_beside_v1(
     client: Browserless, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    assert client.get("/api/v1/schema/referral-v2.json").status_code == 404  # not yet written
-    ps = use_sample_v2(monkeypatch)
+    ps = promptset.load_version(2)
     monkeypatch.setattr(promptset, "PUBLISHED_VERSIONS", (1, 2))
     monkeypatch.setattr(schema_gen, "SCHEMA_DIR", tmp_path)
+    assert client.get("/api/v1/schema/referral-v2.json").status_code == 404  # not yet written
     schema_gen.write_all()
 
     response = client.get("/api/v1/schema/referral-v2.json")
