@@ -15,8 +15,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.accounts import account_routes as own_account
 from app import assets
+from app.accounts import account_routes as own_account
 from app.accounts import admin_routes as accounts_admin
 from app.accounts import audit_routes
 from app.accounts import routes as accounts
