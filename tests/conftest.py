@@ -38,8 +38,20 @@ def engine() -> Iterator[Engine]:
         with eng.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     migrate(eng)
+    _no_second_factor_required(eng)
     yield eng
     eng.dispose()
+
+
+def _no_second_factor_required(eng: Engine) -> None:
+    """Supervisors, coaches and admins must use a second factor by default; most tests sign in
+    with a password only. The second factor's own tests (tests/accounts/test_second_factor.py)
+    require it again inside their transaction, and check the default on a fresh database."""
+    from app.accounts.models import Role, SecondFactorRule
+
+    with Session(eng) as s:
+        s.add_all(SecondFactorRule(role=role, required=False) for role in Role)
+        s.commit()
 
 
 @pytest.fixture
