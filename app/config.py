@@ -60,6 +60,15 @@ class Settings(BaseSettings):
     # Delivery to the MASH (app/referrals/delivery.py, run by `python -m app.worker`). With no
     # endpoint, referrals are written as JSON + PDF files to OUTBOX_DIR (the one-machine demo).
     mash_endpoint: str | None = None
+    # How the MASH knows a parcel is ours (app/referrals/transport.py): a bearer token and/or
+    # a client certificate (mutual TLS, with the CA bundle that signed the MASH's certificate),
+    # and an HMAC key signing each body (X-Signature). Production needs a key and one of the
+    # two when MASH_ENDPOINT is set.
+    mash_token: SecretStr | None = None
+    mash_client_cert: str | None = None
+    mash_client_key: str | None = None
+    mash_ca_bundle: str | None = None
+    mash_signing_key: SecretStr | None = None
     outbox_dir: str = "outbox"
     delivery_max_attempts: int = Field(default=8, ge=1)
     delivery_backoff_seconds: float = Field(default=30, ge=0)  # doubles each retry, up to 1 hour
@@ -88,6 +97,13 @@ class Settings(BaseSettings):
             production = self.environment is Environment.PRODUCTION
             if not endpoint.startswith("https://" if production else ("https://", "http://")):
                 raise ValueError("MASH_ENDPOINT must be https (http only outside production)")
+            if production and not (
+                self.mash_signing_key and (self.mash_token or self.mash_client_cert)
+            ):
+                raise ValueError(
+                    "MASH_ENDPOINT needs MASH_SIGNING_KEY and MASH_TOKEN or MASH_CLIENT_CERT: "
+                    "the MASH must be able to tell our referrals from forged ones"
+                )
         # A lease shorter than a request could let a second worker start the same delivery.
         if self.delivery_lease_seconds <= self.delivery_timeout_seconds:
             raise ValueError("DELIVERY_LEASE_SECONDS must exceed DELIVERY_TIMEOUT_SECONDS")

@@ -20,6 +20,7 @@ from app.accounts import account_routes as own_account
 from app.accounts import admin_routes as accounts_admin
 from app.accounts import audit_routes
 from app.accounts import routes as accounts
+from app.accounts import second_factor_routes as second_factor
 from app.accounts.deps import csrf_protect
 from app.checklist import api as checklist_api
 from app.checklist import items_routes as checklist_items
@@ -136,6 +137,7 @@ def create_app() -> FastAPI:
 
     app.include_router(accounts.router)
     app.include_router(own_account.router)
+    app.include_router(second_factor.router)
     app.include_router(accounts_admin.router)
     app.include_router(audit_routes.router)
     app.include_router(checklist.router)

@@ -9,13 +9,27 @@ import sys
 
 from sqlmodel import Session, select
 
-from app.accounts.models import MembershipKind, Role, Team, TeamMembership, User, UserRole
+from app.accounts.models import (
+    MembershipKind,
+    Role,
+    SecondFactor,
+    Team,
+    TeamMembership,
+    User,
+    UserRole,
+)
 from app.accounts.passwords import hash_password
+from app.accounts.second_factor_rules import DEFAULT_REQUIRED
 from app.audit import service as audit
 from app.config import get_settings
 from app.db import get_engine
+from app.models_base import utcnow
 
 TEAMS = ("Response Team A", "Response Team B")
+# The demo supervisors, coach and admin must use a second factor (the default): they are
+# enrolled with this published secret so a demo needs no phone (README, "Demo logins").
+# Development only: production refuses to start while any demo user name exists.
+DEMO_SECOND_FACTOR_SECRET = "THINKCHILDDEMOONLYDONOTUSE234567"
 # username, display name, collar number, roles, team index member of, supervises, coaches
 DEMO_USERS: tuple[
     tuple[str, str, str, tuple[Role, ...], int | None, tuple[int, ...], tuple[int, ...]], ...
@@ -45,6 +59,12 @@ def seed_demo(session: Session, password: str) -> int:
         session.add(user)
         session.flush()
         session.add_all(UserRole(user_id=user.id, role=r) for r in roles)
+        if DEFAULT_REQUIRED.intersection(roles):
+            session.add(
+                SecondFactor(
+                    user_id=user.id, secret=DEMO_SECOND_FACTOR_SECRET, confirmed_at=utcnow()
+                )
+            )
         links = [(member, MembershipKind.MEMBER)] if member is not None else []
         links += [(t, MembershipKind.SUPERVISES) for t in supervises]
         links += [(t, MembershipKind.COACHES) for t in coaches]

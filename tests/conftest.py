@@ -38,8 +38,20 @@ def engine() -> Iterator[Engine]:
         with eng.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     migrate(eng)
+    _no_second_factor_required(eng)
     yield eng
     eng.dispose()
+
+
+def _no_second_factor_required(eng: Engine) -> None:
+    """Supervisors, coaches and admins must use a second factor by default; most tests sign in
+    with a password only. The second factor's own tests (tests/accounts/test_second_factor.py)
+    require it again inside their transaction, and check the default on a fresh database."""
+    from app.accounts.models import Role, SecondFactorRule
+
+    with Session(eng) as s:
+        s.add_all(SecondFactorRule(role=role, required=False) for role in Role)
+        s.commit()
 
 
 @pytest.fixture
@@ -60,6 +72,17 @@ def fresh_url(engine: Engine, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def fresh_engine(fresh_url: str) -> Iterator[Engine]:
+    """A new database, migrated, with the second factor not required (as the suite's one)."""
+    eng = make_engine(fresh_url)
+    migrate(eng)
+    _no_second_factor_required(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def bare_engine(fresh_url: str) -> Iterator[Engine]:
+    """A new database just as the migrations leave it (the product's defaults)."""
     eng = make_engine(fresh_url)
     migrate(eng)
     yield eng

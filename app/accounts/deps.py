@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
-from app.accounts import login_csrf, sessions
+from app.accounts import login_csrf, second_factor_rules, sessions
 from app.accounts.models import Role, UserSession
 from app.accounts.service import Principal, principal_for
 from app.config import get_settings
@@ -53,22 +53,38 @@ LiveSession = Annotated[UserSession | None, Depends(_live_session)]
 
 
 def _principal(session: SessionDep, row: LiveSession) -> Principal | None:
-    return principal_for(session=session, row=row) if row else None
+    """The signed-in user; None too while a second factor's code is owed (signed in to
+    nothing yet: `_require_user` sends them to the code page)."""
+    if row is None or row.pending_second_factor:
+        return None
+    return principal_for(session=session, row=row)
 
 
 MaybeUser = Annotated[Principal | None, Depends(_principal)]
 
 
-# Pages a user who must change their password may still reach.
+# Pages a user who must change their password, or enrol a second factor, may still reach.
 PASSWORD_CHANGE = "/account/password"
+SECOND_FACTOR_CODE = "/login/code"
+SECOND_FACTOR_ENROL = "/account/second-factor"
 _ALWAYS_ALLOWED = frozenset({PASSWORD_CHANGE, "/logout"})
+_WHILE_ENROLLING = frozenset({SECOND_FACTOR_ENROL, PASSWORD_CHANGE, "/logout"})
 
 
-def _require_user(request: Request, principal: MaybeUser) -> Principal:
+def _require_user(
+    request: Request, session: SessionDep, principal: MaybeUser, row: LiveSession
+) -> Principal:
     if principal is None:
+        if row is not None and row.user_id is not None and row.pending_second_factor:
+            raise StepRequired(SECOND_FACTOR_CODE)
         raise NotAuthenticated()
-    if principal.user.must_change_password and request.url.path not in _ALWAYS_ALLOWED:
+    path = request.url.path
+    if principal.user.must_change_password and path not in _ALWAYS_ALLOWED:
         raise StepRequired(PASSWORD_CHANGE)
+    if path not in _WHILE_ENROLLING and second_factor_rules.must_enrol(
+        session=session, principal=principal
+    ):
+        raise StepRequired(SECOND_FACTOR_ENROL)
     return principal
 
 

@@ -73,6 +73,11 @@ class UserSession(SQLModel, table=True):
         default=None, foreign_key="app_user.id", index=True, ondelete="CASCADE"
     )
     csrf_token: str = Field(max_length=64)
+    # The password was right but the second factor's code is still owed: nothing but the code
+    # page (and signing out) is open to this session (app/accounts/deps.py).
+    pending_second_factor: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -89,3 +94,39 @@ class LoginThrottle(SQLModel, table=True):
     attempts: int = 0
     blocked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     expires_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class SecondFactor(SQLModel, table=True):
+    """A user's authenticator app (TOTP, RFC 6238). Unconfirmed (`confirmed_at` None) until the
+    user types a code from it; only a confirmed one is asked for at sign-in."""
+
+    __tablename__ = "second_factor"
+
+    user_id: uuid.UUID = Field(foreign_key="app_user.id", primary_key=True, ondelete="CASCADE")
+    secret: str = Field(max_length=64)  # base32
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The last 30-second time step whose code was accepted: a code is good once only.
+    last_used_step: int = Field(default=0, sa_type=sa.BigInteger)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """One of the ten codes shown once at enrolment; only its SHA-256 is kept; good once."""
+
+    __tablename__ = "recovery_code"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    code_hash: str = Field(max_length=64)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SecondFactorRule(SQLModel, table=True):
+    """Whether a role must use a second factor. A role without a row takes the default
+    (app/accounts/second_factor_rules.py: supervisors, coaches and admins)."""
+
+    __tablename__ = "second_factor_rule"
+
+    role: Role = Field(sa_column=Column(String(20), primary_key=True))
+    required: bool
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -24,7 +25,7 @@ from app.web import client_ip, render
 router = APIRouter(tags=["accounts"])
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path on this site (never //host or a scheme) may follow log-in."""
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target[:500]
@@ -68,7 +69,7 @@ def _login_page(
     return response
 
 
-def _throttled_page(request: Request, retry_at: datetime) -> Response:
+def throttled_page(request: Request, retry_at: datetime) -> Response:
     wait = max(1, math.ceil((retry_at - utcnow()).total_seconds()))
     response = render(
         request,
@@ -86,8 +87,8 @@ def _throttled_page(request: Request, retry_at: datetime) -> Response:
 @router.get("/login", include_in_schema=False)
 def login_form(request: Request, principal: MaybeUser, next: str = "/") -> Response:
     if principal is not None:
-        return RedirectResponse(_safe_next(next), status_code=303)
-    return _login_page(request, next_url=_safe_next(next))
+        return RedirectResponse(safe_next(next), status_code=303)
+    return _login_page(request, next_url=safe_next(next))
 
 
 @router.post("/login", include_in_schema=False)
@@ -98,12 +99,12 @@ def login(
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
-    page: dict[str, Any] = {"username": username[:50], "next_url": _safe_next(next)}
+    page: dict[str, Any] = {"username": username[:50], "next_url": safe_next(next)}
     if not username.strip() or not password:
         error = "missing_username" if not username.strip() else "missing_password"
         return _login_page(request, status_code=422, error=error, **page)
     try:
-        token = service.log_in(
+        signed_in = service.log_in(
             session=session,
             username=username,
             password=password,
@@ -111,11 +112,14 @@ def login(
             ip=client_ip(request),
         )
     except service.LoginThrottled as throttled:
-        return _throttled_page(request, throttled.retry_at)
+        return throttled_page(request, throttled.retry_at)
     except service.LoginFailed:
         return _login_page(request, status_code=422, error="failed", **page)
-    response = RedirectResponse(_safe_next(next), status_code=303)
-    set_session_cookie(response, token)
+    target = safe_next(next)
+    if signed_in.code_needed:
+        target = "/login/code?" + urlencode({"next": target})
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(response, signed_in.token)
     login_csrf.clear_cookie(response)
     return response
 

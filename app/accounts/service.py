@@ -9,7 +9,14 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.accounts import sessions, throttle
-from app.accounts.models import Role, TeamMembership, User, UserRole, UserSession
+from app.accounts.models import (
+    Role,
+    SecondFactor,
+    TeamMembership,
+    User,
+    UserRole,
+    UserSession,
+)
 from app.accounts.passwords import dummy_hash, verify_password
 from app.audit import service as audit
 from app.errors import DomainError
@@ -31,6 +38,15 @@ class LoginThrottled(DomainError):
     def __init__(self, retry_at: datetime) -> None:
         super().__init__(f"try again after {retry_at.isoformat()}")
         self.retry_at = retry_at
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A right password: the session's cookie token, and whether a second factor's code is
+    still owed before the session may do anything."""
+
+    token: str
+    code_needed: bool
 
 
 @dataclass(frozen=True)
@@ -76,8 +92,9 @@ def principal_for(*, session: Session, row: UserSession) -> Principal | None:
 
 def log_in(
     *, session: Session, username: str, password: str, old_token: str | None, ip: str = ""
-) -> str:
-    """Check the password and start a fresh session; returns its cookie token.
+) -> SignedIn:
+    """Check the password and start a fresh session; returns its cookie token. A user with a
+    second factor gets a session that owes its code (second_factor.complete_sign_in).
 
     Three short transactions, none open while the password is hashed: count the attempt (or
     refuse it, raising LoginThrottled, with no password checked); check the password; record
@@ -123,12 +140,20 @@ def log_in(
 
     throttle.succeeded(session=session, address=address, username=name)
     sessions.end(session=session, token=old_token)  # a new session id at log-in
-    token, _row = sessions.create(session=session, user_id=found[0])
+    factor = session.get(SecondFactor, found[0])
+    code_needed = factor is not None and factor.confirmed_at is not None
+    token, _row = sessions.create(
+        session=session, user_id=found[0], pending_second_factor=code_needed
+    )
     audit.record(
-        session=session, action="login.succeeded", actor_id=found[0], actor_name=name, ip=ip
+        session=session,
+        action="login.password_accepted" if code_needed else "login.succeeded",
+        actor_id=found[0],
+        actor_name=name,
+        ip=ip,
     )
     session.commit()
-    return token
+    return SignedIn(token=token, code_needed=code_needed)
 
 
 def log_out(

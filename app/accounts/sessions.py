@@ -18,11 +18,19 @@ def _key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create(*, session: Session, user_id: uuid.UUID) -> tuple[str, UserSession]:
+def create(
+    *, session: Session, user_id: uuid.UUID, pending_second_factor: bool = False
+) -> tuple[str, UserSession]:
     """A signed-in user's new session, with a new id and CSRF token; the caller commits.
-    Returns the cookie token. (Before sign-in there is no session: see login_csrf.py.)"""
+    Returns the cookie token. (Before sign-in there is no session: see login_csrf.py.)
+    `pending_second_factor`: the password was right, the second factor's code is still owed."""
     token = secrets.token_urlsafe(32)
-    row = UserSession(id=_key(token), user_id=user_id, csrf_token=secrets.token_urlsafe(32))
+    row = UserSession(
+        id=_key(token),
+        user_id=user_id,
+        csrf_token=secrets.token_urlsafe(32),
+        pending_second_factor=pending_second_factor,
+    )
     session.add(row)
     return token, row
 

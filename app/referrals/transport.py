@@ -7,10 +7,13 @@ of the database: `delivery.py` decides what to send, when, and records what happ
 from __future__ import annotations
 
 import hashlib
+import hmac
 import http.client
 import json
 import os
+import ssl
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -74,18 +77,61 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def signature(key: bytes, timestamp: str, body: bytes) -> str:
+    """`X-Signature`: HMAC-SHA-256 with MASH_SIGNING_KEY over `<X-Timestamp>.<body>`."""
+    mac = hmac.new(key, timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={mac}"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How the MASH knows a parcel is ours: a bearer token and/or a client certificate
+    (mutual TLS), and a key to sign each body with. From settings (MASH_*)."""
+
+    token: str | None = None
+    signing_key: bytes | None = None
+    client_cert: str | None = None
+    client_key: str | None = None
+    ca_bundle: str | None = None
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        if not (self.client_cert or self.ca_bundle):
+            return None
+        context = ssl.create_default_context(cafile=self.ca_bundle)
+        if self.client_cert:
+            context.load_cert_chain(self.client_cert, self.client_key)
+        return context
+
+
 class HttpTransport:
-    """POST the JSON document; any 2xx is delivered, its JSON body (or {}) the receipt."""
+    """POST the JSON document; any 2xx is delivered, its JSON body (or {}) the receipt. Each
+    try is signed afresh (`X-Timestamp`, `X-Signature`) so the receiver can refuse a replay."""
 
     wants_pdf = False
 
-    def __init__(self, endpoint: str, timeout: float = 10) -> None:
+    def __init__(
+        self, endpoint: str, timeout: float = 10, credentials: Credentials | None = None
+    ) -> None:
         parts = urlsplit(endpoint)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("the MASH endpoint must be an http(s) URL")
         self.endpoint = endpoint
         self.timeout = timeout
-        self._opener = urllib.request.build_opener(_NoRedirects)
+        self.credentials = credentials or Credentials()
+        handlers: list[urllib.request.BaseHandler] = [_NoRedirects()]
+        if (context := self.credentials.ssl_context()) is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=context))
+        self._opener = urllib.request.build_opener(*handlers)
+
+    def _auth_headers(self, body: bytes) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        if self.credentials.token:
+            headers["Authorization"] = f"Bearer {self.credentials.token}"
+        if self.credentials.signing_key:
+            timestamp = str(int(time.time()))
+            headers["X-Timestamp"] = timestamp
+            headers["X-Signature"] = signature(self.credentials.signing_key, timestamp, body)
+        return headers
 
     @property
     def destination(self) -> str:
@@ -95,15 +141,17 @@ class HttpTransport:
         return f"{parts.scheme}://{host}{port}{parts.path}"
 
     def send(self, parcel: Parcel) -> dict[str, Any]:
+        body = parcel.json_bytes()
         request = urllib.request.Request(  # noqa: S310 - the scheme is checked in __init__
             self.endpoint,
-            data=parcel.json_bytes(),
+            data=body,
             method="POST",
             headers={
                 "Content-Type": "application/json",
                 "Accept": "application/json",
                 "Idempotency-Key": parcel.key,
                 "User-Agent": "ThinkChild-delivery/1",
+                **self._auth_headers(body),
             },
         )
         try:
@@ -174,5 +222,13 @@ def from_settings(settings: Settings | None = None) -> Transport:
     """HTTP to MASH_ENDPOINT when it is set, otherwise files in OUTBOX_DIR."""
     settings = settings or get_settings()
     if settings.mash_endpoint:
-        return HttpTransport(settings.mash_endpoint, settings.delivery_timeout_seconds)
+        token, key = settings.mash_token, settings.mash_signing_key
+        credentials = Credentials(
+            token=token.get_secret_value() if token else None,
+            signing_key=key.get_secret_value().encode() if key else None,
+            client_cert=settings.mash_client_cert,
+            client_key=settings.mash_client_key,
+            ca_bundle=settings.mash_ca_bundle,
+        )
+        return HttpTransport(settings.mash_endpoint, settings.delivery_timeout_seconds, credentials)
     return FolderTransport(settings.outbox_dir)

@@ -90,3 +90,16 @@ def test_no_console_errors_or_csp_violations(phone_page: Page) -> None:
     assert errors == []
     assert phone_page.evaluate("() => document.body.classList.contains('govuk-frontend-supported')")
     assert phone_page.evaluate("() => typeof htmx !== 'undefined'")
+
+
+def test_the_second_factor_code_page_is_accessible(phone_page: Page) -> None:
+    phone_page.goto("/login")
+    phone_page.fill("#username", "supervisor2")
+    phone_page.fill("#password", DEMO_PASSWORD)
+    phone_page.get_by_role("button", name="Sign in").click()
+    phone_page.wait_for_url("**/login/code**")
+    assert_accessible(phone_page)
+    phone_page.fill("#code", "000000")
+    phone_page.get_by_role("button", name="Continue").click()
+    assert phone_page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(phone_page)
