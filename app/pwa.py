@@ -1,0 +1,131 @@
+"""The installable, offline-capable app: web manifest, service worker, offline pages.
+
+The service worker (``static/js/sw.js``, served from ``/sw.js`` so that its scope is the whole
+site) caches the app shell listed here: pages and files with no personal data in them. Its
+version is a hash of every file it caches, so any change to them is offered to the officer as
+an update. Pages that show records are never cached (``Cache-Control: no-store``); offline, a
+navigation gets the offline app (officers) or a page saying the screen needs a connection.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from app.paths import STATIC_DIR
+from app.templating import GOVUK_FRONTEND_VERSION, HTMX_VERSION
+from app.web import render
+
+router = APIRouter(include_in_schema=False)
+
+THEME_COLOUR = "#0b0c0c"
+OFFLINE_APP = "/offline"
+NEEDS_CONNECTION = "/offline/needs-connection"
+# Screens that only make sense with the server (supervisors, coaches, administrators, the
+# referral documents): offline, they say so plainly instead of showing the officer's app.
+SERVER_ONLY_PREFIXES = ("/review", "/coaching", "/admin", "/referrals", "/feedback", "/account")
+
+_GOVUK = f"/static/vendor/govuk-frontend-{GOVUK_FRONTEND_VERSION}"
+SHELL_FILES = (
+    f"{_GOVUK}/govuk-frontend.min.css",
+    f"{_GOVUK}/govuk-frontend.min.js",
+    f"{_GOVUK}/assets/images/favicon.ico",
+    f"/static/vendor/htmx-{HTMX_VERSION}.min.js",
+    "/static/css/app.css",
+    "/static/js/early.js",
+    "/static/js/app.mjs",
+    "/static/js/checklist.mjs",
+    "/static/js/pwa.mjs",
+    "/static/icons/icon-192.png",
+    "/static/icons/icon-512.png",
+    "/static/icons/icon-maskable-512.png",
+)
+SHELL_PAGES = (OFFLINE_APP, NEEDS_CONNECTION, "/manifest.webmanifest")
+
+
+def _static_path(url: str) -> Any:
+    return STATIC_DIR / url.removeprefix("/static/")
+
+
+@functools.cache
+def offline_files() -> tuple[str, ...]:
+    """The shell's files, with every module of the offline app (``static/js/offline/``)."""
+    modules = sorted(p.name for p in (STATIC_DIR / "js" / "offline").glob("*.mjs"))
+    return SHELL_FILES + tuple(f"/static/js/offline/{name}" for name in modules)
+
+
+@functools.cache
+def service_worker_source() -> str:
+    """``static/js/sw.js`` with the list of files to cache and a version that changes whenever
+    one of them (or the worker itself) does."""
+    template = (STATIC_DIR / "js" / "sw.js").read_text(encoding="utf-8")
+    digest = hashlib.sha256(template.encode())
+    for url in offline_files():
+        digest.update(url.encode() + b"\0" + _static_path(url).read_bytes())
+    for name in ("offline.html", "needs_connection.html"):
+        digest.update((STATIC_DIR.parent / "templates" / "pwa" / name).read_bytes())
+    shell = [*SHELL_PAGES, *offline_files()]
+    return (
+        template.replace('"__VERSION__"', f'"{digest.hexdigest()[:16]}"')
+        .replace('["__SHELL__"]', _json_list(shell))
+        .replace('["__SERVER_ONLY__"]', _json_list(SERVER_ONLY_PREFIXES))
+    )
+
+
+def _json_list(items: Any) -> str:
+    return "[" + ", ".join(f'"{item}"' for item in items) + "]"
+
+
+def manifest() -> dict[str, Any]:
+    return {
+        "name": "Think Child",
+        "short_name": "Think Child",
+        "description": "Record what you saw and heard about each child, and refer them.",
+        "id": "/",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": THEME_COLOUR,
+        "background_color": "#ffffff",
+        "icons": [
+            {"src": "/static/icons/icon-192.png", "sizes": "192x192", "type": "image/png"},
+            {"src": "/static/icons/icon-512.png", "sizes": "512x512", "type": "image/png"},
+            {
+                "src": "/static/icons/icon-maskable-512.png",
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+
+
+@router.get("/manifest.webmanifest")
+def web_manifest() -> Response:
+    return JSONResponse(manifest(), media_type="application/manifest+json")
+
+
+@router.get("/sw.js")
+def service_worker() -> Response:
+    return Response(
+        service_worker_source(),
+        media_type="text/javascript",
+        headers={"Service-Worker-Allowed": "/"},
+    )
+
+
+@router.get(OFFLINE_APP)
+def offline_app(request: Request) -> Response:
+    """The officer's offline app: the same page for everyone, with nothing personal in it (it
+    is cached). Its script reads the signed-in user and CSRF token from /api/v1/session."""
+    return render(request, "pwa/offline.html", principal=None, csrf_token="")
+
+
+@router.get(NEEDS_CONNECTION)
+def needs_connection(request: Request) -> Response:
+    return render(request, "pwa/needs_connection.html", principal=None, csrf_token="")
