@@ -58,3 +58,19 @@ async function keepPromptSet() {
 }
 
 register().catch(() => {});
+
+// Signing out leaves nothing of the incidents in this browser: the encrypted drafts and their
+// key are deleted before the sign-out is sent.
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || form.getAttribute("action") !== "/logout") return;
+  if (form.dataset.wiped === "1") return;
+  event.preventDefault();
+  try {
+    const { wipe } = await import("/static/js/offline/store.mjs");
+    await wipe();
+  } finally {
+    form.dataset.wiped = "1";
+    form.submit();
+  }
+});
