@@ -21,7 +21,7 @@ function show(waiting = []) {
   const lines = [
     `${plural(waiting.length, "incident")} waiting to send.`,
     last ? `Last sent: ${new Date(last).toLocaleString("en-GB")}.` : "",
-    conflicts ? `${plural(conflicts, "incident")} changed elsewhere: choose which answers to keep.` : "",
+    conflicts ? `${plural(conflicts, "incident")} could not be sent: it was changed on another device. Nothing has been overwritten.` : "",
   ].filter(Boolean);
   let summary = document.getElementById("tc-outbox");
   if (!summary) {
