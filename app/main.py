@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import assets
 from app.accounts import account_routes as own_account
 from app.accounts import admin_routes as accounts_admin
-from app.accounts import audit_routes
+from app.accounts import audit_routes, session_api
 from app.accounts import routes as accounts
 from app.accounts import second_factor_routes as second_factor
 from app.accounts.deps import csrf_protect
@@ -31,6 +31,7 @@ from app.config import get_settings
 from app.db import SessionDep
 from app.errors import CsrfRefused, DomainError, NotAuthenticated, StepRequired
 from app.paths import STATIC_DIR
+from app.pwa import router as pwa_router
 from app.referrals import api as referrals_api
 from app.referrals import document_routes as referral_documents
 from app.referrals import history_routes as referral_history
@@ -149,6 +150,8 @@ def create_app() -> FastAPI:
     app.include_router(checklist_api.router)
     app.include_router(referrals_api.router)
     app.include_router(coaching.router)
+    app.include_router(pwa_router)
+    app.include_router(session_api.router)
     return app
 
 

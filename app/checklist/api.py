@@ -26,6 +26,7 @@ from app.checklist.schemas import (
     AnswersSaved,
     AnswersUpdate,
     ErrorOut,
+    IncidentClose,
     IncidentCreate,
     IncidentOut,
     InvalidAnswers,
@@ -186,3 +187,39 @@ def save_answers(
         return JSONResponse(InvalidAnswers(errors=errors).model_dump(mode="json"), 422)
     response.headers["ETag"] = etag(incident)
     return AnswersSaved(**incident_out_fields(incident), unknown=result.unknown)
+
+
+@router.post(
+    "/incidents/{incident_id}/close",
+    response_model=IncidentOut,
+    summary='Close as "no child identified" (idempotent: again gives the closed incident)',
+    responses={
+        **NOT_FOUND,
+        409: {"model": ErrorOut, "description": "Submitted (incident_locked)"},
+        412: {"model": Stale, "description": "If-Match names an older revision"},
+        422: {
+            "model": ErrorOut,
+            "description": "The gate answers are not both no, or no valid reason (cannot_close)",
+        },
+    },
+)
+def close_incident(
+    incident_id: uuid.UUID,
+    officer: Officer,
+    session: SessionDep,
+    response: Response,
+    body: IncidentClose | None = None,
+    if_match: IfMatch = None,
+) -> IncidentOut | JSONResponse:
+    try:
+        incident = checklist.close_no_child(
+            session=session,
+            officer=officer,
+            incident_id=incident_id,
+            if_match=if_match_revision(if_match),
+            reason=body.reason if body else None,
+        )
+    except checklist.StaleRevision as e:
+        return stale(session, e)
+    response.headers["ETag"] = etag(incident)
+    return IncidentOut(**incident_out_fields(incident))

@@ -112,6 +112,18 @@ class AnswersUpdate(_Request):
     answers: dict[str, Any]
 
 
+class IncidentClose(_Request):
+    """Close the incident as "no child identified": both gate answers are "no". ``reason``
+    (how the officer found out, the answer to ``gate.no_child_reason``) may be sent here or
+    saved before through the answers."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"reason": "Asked both adults and checked the home."}]}
+    )
+
+    reason: str | None = None
+
+
 class ReasonOut(BaseModel):
     """Why the grade was suggested; ``child`` names the child when the reason is about one."""
 

@@ -311,11 +311,21 @@ def reopen(*, session: Session, incident_id: uuid.UUID) -> None:
     session.add(incident)
 
 
+NO_CHILD_REASON = "gate.no_child_reason"
+
+
 def close_no_child(
-    *, session: Session, officer: Principal, incident_id: uuid.UUID, if_match: int | None = None
+    *,
+    session: Session,
+    officer: Principal,
+    incident_id: uuid.UUID,
+    if_match: int | None = None,
+    reason: str | None = None,
 ) -> Incident:
-    """Close at the gate: no child present or linked, and no pregnancy; the reason is required.
-    Closing freezes the answers: those hidden by the gate's answers are dropped."""
+    """Close at the gate: no child present or linked, and no pregnancy; the reason is required
+    (saved before, or given here as ``reason``, checked like any answer). Closing freezes the
+    answers: those hidden by the gate's answers are dropped. Closing again is a retry: the
+    closed incident is returned and nothing changes."""
     incident = get_own(session=session, officer=officer, incident_id=incident_id, for_update=True)
     if incident.status == IncidentStatus.NO_CHILD:
         session.rollback()
@@ -323,8 +333,17 @@ def close_no_child(
     if incident.status != IncidentStatus.DRAFT:
         raise IncidentLocked()
     check_revision(incident, if_match)
-    answers, _ = engine.prune_hidden(prompt_set_of(incident), incident.answers)
-    if not gate_closes(answers) or not engine.has_answer(answers.get("gate.no_child_reason")):
+    ps = prompt_set_of(incident)
+    current: Mapping[str, Any] = incident.answers
+    if reason is not None:
+        result = preview(ps, current, {NO_CHILD_REASON: reason})
+        if result.errors:
+            session.rollback()
+            raise CannotClose()
+        current = result.answers
+    answers, _ = engine.prune_hidden(ps, current)
+    if not gate_closes(answers) or not engine.has_answer(answers.get(NO_CHILD_REASON)):
+        session.rollback()
         raise CannotClose()
     incident.answers = answers
     incident.revision += 1

@@ -2,6 +2,7 @@
 // forbids it). "/static/..." imports are rewritten to fingerprinted names by app/assets/build.py.
 import { initAll } from "/static/vendor/govuk-frontend-6.3.0/govuk-frontend.min.mjs";
 import "/static/js/checklist.mjs";
+import "/static/js/pwa.mjs";
 
 document.documentElement.classList.add("js-enabled");
 document.body.classList.add("js-enabled", "govuk-frontend-supported");

@@ -3,6 +3,8 @@ prompt-set version: ``python -m tests.browser.serve PORT [VERSION]``.
 
 The existing browser tests walk v1's screens, so their server starts new incidents under v1
 (as ``tests/conftest.py`` pins ``promptset.current()`` for the in-process tests).
+``GET /__test__/new-release`` gives the service worker a new version (the update banner's
+test); the route exists only in this test server.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import sys
 
 import uvicorn
+from fastapi.responses import PlainTextResponse
 
 from app.checklist import promptset
 
@@ -19,9 +22,22 @@ def main(argv: list[str]) -> None:
     if len(argv) > 1:
         version = int(argv[1])
         promptset.current = lambda: promptset.load_version(version)
-    uvicorn.run(
-        "app.main:app", host="127.0.0.1", port=port, log_level="warning", server_header=False
-    )
+    from app import pwa
+    from app.main import app
+
+    release = {"n": 0}
+    original = pwa.service_worker_source
+
+    def worker_source() -> str:  # the same worker, a new version after each release
+        return original().replace('const VERSION = "', f'const VERSION = "r{release["n"]}-', 1)
+
+    def new_release() -> PlainTextResponse:
+        release["n"] += 1
+        return PlainTextResponse("released")
+
+    pwa.service_worker_source = worker_source  # type: ignore[assignment]
+    app.add_api_route("/__test__/new-release", new_release, methods=["GET"])
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", server_header=False)
 
 
 if __name__ == "__main__":
