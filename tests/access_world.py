@@ -9,9 +9,11 @@ savepoint of it (``cell_session``), so what one request changes never reaches th
 
 from __future__ import annotations
 
+import copy
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -119,7 +121,7 @@ def _team_records(session: Session, world: World, team: Team, name: str) -> None
     case = sampling.cases(session=session, sample=sample)[0].case
     note = feedback.send(session=session, coach=by_coach, case_id=case.id, text="Well recorded.")
 
-    world.answers[name] = incident.answers
+    world.answers[name] = copy.deepcopy(incident.answers)
     world.params[name] = {
         "incident_id": str(incident.id),
         "child": str(child["id"]),
@@ -220,3 +222,16 @@ def url_for(route: AppRoute, values: dict[str, str], overrides: dict[str, str]) 
 
     path = route.path + ("/css/app.css" if route.path == "/static" else "")
     return re.sub(r"\{(\w+)\}", value, path)
+
+
+@contextmanager
+def rolled_back(world: World, session: Session) -> Iterator[None]:
+    """One Hypothesis example: whatever it changes is undone after, so each example starts from
+    the same world and a failure replays the same way."""
+    session.close()
+    savepoint = world.connection.begin_nested()
+    try:
+        yield
+    finally:
+        session.close()
+        savepoint.rollback()
