@@ -1,8 +1,11 @@
-# Think Child: one image for the web server (and, later, the delivery worker).
+# Think Child: one image for the web server and the delivery worker (compose.yaml runs both,
+# with PostgreSQL). Production needs DATABASE_URL (postgresql+psycopg://...), SECRET_KEY and
+# AUDIT_KEY: it refuses to start without them.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
-    ENVIRONMENT=production DATABASE_URL=sqlite:////data/thinkchild.db PORT=8000
+    ENVIRONMENT=production PORT=8000 \
+    OUTBOX_DIR=/data/outbox PDF_CACHE_DIR=/data/pdf-cache
 
 # Pango and fonts for PDF referrals (WeasyPrint); curl for the health check.
 RUN apt-get update \
@@ -28,8 +31,8 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${PORT}/healthz" || exit 1
 
-# Set SECRET_KEY and AUDIT_KEY (each 32+ random characters) when running: production refuses to
-# start without them, or with the development demo accounts in its database.
-# The web server. Run the delivery worker as a second container from the same image:
-#   docker run ... thinkchild python -m app.worker
+# Set DATABASE_URL, SECRET_KEY and AUDIT_KEY (each key 32+ random characters) when running:
+# production refuses to start without them, or with the development demo accounts in its
+# database. The web server; the delivery worker is a second container from the same image:
+#   docker run ... thinkchild python -m app.worker      (compose.yaml does both)
 CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host 0.0.0.0 --port ${PORT} --proxy-headers --no-server-header"]

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
 
     # Fail closed: unset means production (`make run` and the tests set development / test).
     environment: Environment = Environment.PRODUCTION
+    # Development's SQLite file; production must name its database (DATABASE_URL), so a
+    # container never serves from a file database nobody chose (compose.yaml: PostgreSQL).
     database_url: str = "sqlite:///data/thinkchild.db"
     demo_password: str = DEFAULT_DEMO_PASSWORD
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET_KEY)
@@ -107,6 +109,18 @@ class Settings(BaseSettings):
         # A lease shorter than a request could let a second worker start the same delivery.
         if self.delivery_lease_seconds <= self.delivery_timeout_seconds:
             raise ValueError("DELIVERY_LEASE_SECONDS must exceed DELIVERY_TIMEOUT_SECONDS")
+        return self
+
+    @model_validator(mode="after")
+    def _check_database_url(self) -> Settings:
+        if (
+            self.environment is Environment.PRODUCTION
+            and "database_url" not in self.model_fields_set
+        ):
+            raise ValueError(
+                "DATABASE_URL must be set in production, for example "
+                "postgresql+psycopg://USER:PASSWORD@HOST:5432/thinkchild"
+            )
         return self
 
     @model_validator(mode="after")

@@ -32,6 +32,12 @@ class CodeThrottled(DomainError):
         self.retry_at = retry_at
 
 
+class NotEnrolling(DomainError):
+    """A code was sent with no enrolment started (an old page, or a second tab finished it)."""
+
+    code = "not_enrolling"
+
+
 class AlreadyEnrolled(DomainError):
     status_code = 409
     code = "already_enrolled"
@@ -99,7 +105,7 @@ def confirm_enrolment(
     row = session.get(SecondFactor, user_id, with_for_update=True)
     if row is None or row.confirmed_at is not None:
         session.commit()
-        raise AlreadyEnrolled() if row else NotFound("second factor")
+        raise AlreadyEnrolled() if row else NotEnrolling()
     step = totp.matching_step(row.secret, code, utcnow(), after=row.last_used_step)
     if step is None:
         _record(session, "second_factor.enrolment_code_wrong", user_id, username, ip)

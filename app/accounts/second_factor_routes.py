@@ -90,8 +90,8 @@ def enrol(
         )
     except second_factor.CodeThrottled as throttled:
         return throttled_page(request, throttled.retry_at)
-    except second_factor.AlreadyEnrolled:
-        return redirect(request, "/account/second-factor")
+    except (second_factor.AlreadyEnrolled, second_factor.NotEnrolling):
+        return redirect(request, "/account/second-factor")  # starts one, or says it is on
     except second_factor.CodeWrong:
         enrolment = second_factor.start_enrolment(
             session=session, principal=principal, ip=client_ip(request)

@@ -40,9 +40,17 @@ from app.db import SessionDep
 officer_only = Depends(require_roles(Role.OFFICER))
 Officer = Annotated[Principal, officer_only]
 
-UNAUTHENTICATED: dict[int | str, dict[str, Any]] = {
+# What every operation may answer, besides its own responses.
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    # From the request guard (app.request_guard), before any route: NUL in the URL or a form,
+    # a bad Content-Length (400); a body over 1 MB (413, too_large).
+    400: {"model": ErrorOut, "description": "NUL in the URL, or a malformed request"},
+    413: {"model": ErrorOut, "description": "The body is over 1 MB (too_large)"},
     401: {"model": ErrorOut, "description": "Not signed in"},
     403: {"model": ErrorOut, "description": "Not an officer, or no valid X-CSRF-Token header"},
+    # Every operation: a path, header or body not of the documented shape (from the app's
+    # validation handler in app.main), in place of FastAPI's default 422.
+    422: {"model": InvalidBody, "description": "The request is not of the documented shape"},
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such incident of yours (incident_not_found)"},
@@ -52,7 +60,7 @@ router = APIRouter(
     prefix="/api/v1",
     tags=["checklist"],
     dependencies=[officer_only],
-    responses=UNAUTHENTICATED,
+    responses=COMMON_RESPONSES,
 )
 
 
@@ -158,7 +166,7 @@ def stale(session: Session, error: checklist.StaleRevision) -> JSONResponse:
         409: {"model": ErrorOut, "description": "Submitted or closed (incident_locked)"},
         412: {"model": Stale, "description": "If-Match names an older revision"},
         422: {
-            "model": InvalidAnswers,
+            "model": InvalidAnswers | InvalidBody,
             "description": "Invalid values, one error per answer path; nothing of the request "
             'is saved. A body that is not `{"answers": {...}}` gives `{"error": "invalid"}`.',
         },

@@ -12,15 +12,15 @@ from pydantic import BaseModel, ConfigDict
 
 from app.checklist import service as checklist
 from app.checklist.api import (
+    COMMON_RESPONSES,
     NOT_FOUND,
-    UNAUTHENTICATED,
     IfMatch,
     Officer,
     if_match_revision,
     officer_only,
     stale,
 )
-from app.checklist.schemas import EXAMPLE_ID, ErrorOut, Incomplete, Stale
+from app.checklist.schemas import EXAMPLE_ID, ErrorOut, Incomplete, InvalidBody, Stale
 from app.db import SessionDep
 from app.referrals import service as referrals
 from app.referrals.models import ReferralStatus
@@ -29,7 +29,7 @@ router = APIRouter(
     prefix="/api/v1",
     tags=["checklist"],
     dependencies=[officer_only],
-    responses=UNAUTHENTICATED,
+    responses=COMMON_RESPONSES,
 )
 
 
@@ -63,7 +63,11 @@ class SubmitResult(BaseModel):
         **NOT_FOUND,
         409: {"model": ErrorOut, "description": "Cannot be submitted now (invalid_transition)"},
         412: {"model": Stale, "description": "If-Match names an older revision"},
-        422: {"model": Incomplete, "description": "Required answers missing (incomplete)"},
+        422: {
+            "model": Incomplete | InvalidBody,
+            "description": "Required answers missing (incomplete), or an incident id that is "
+            'not a UUID (`{"error": "invalid"}`)',
+        },
     },
 )
 def submit_incident(

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 
 from app.accounts.deps import CurrentUser
 from app.accounts.service import Principal
+from app.checklist.schemas import ErrorOut
 from app.db import SessionDep
 from app.errors import NotFound
 from app.referrals import document, document_pdf, document_view, document_view_v2, schema_gen
@@ -53,21 +54,45 @@ def _schema() -> bytes:
     return document.SCHEMA_PATH.read_bytes()
 
 
-@router.get(document.SCHEMA_URL, summary="JSON Schema of the referral document")
-def referral_schema() -> Response:
-    """Public: a schema holds no personal data."""
-    return Response(_schema(), media_type="application/schema+json")
+class JsonSchemaResponse(Response):
+    media_type = "application/schema+json"
+
+
+# The OpenAPI description of a JSON Schema document (any JSON object).
+_SCHEMA_DOCUMENT: dict[int | str, dict[str, Any]] = {
+    200: {"content": {JsonSchemaResponse.media_type: {"schema": {"type": "object"}}}},
+}
 
 
 @router.get(
-    "/api/v1/schema/referral-v{version:int}.json", summary="JSON Schema of a later document format"
+    document.SCHEMA_URL,
+    summary="JSON Schema of the referral document",
+    response_class=JsonSchemaResponse,
+    responses=_SCHEMA_DOCUMENT,
+)
+def referral_schema() -> Response:
+    """Public: a schema holds no personal data."""
+    return JsonSchemaResponse(_schema())
+
+
+@router.get(
+    "/api/v1/schema/referral-v{version:int}.json",
+    summary="JSON Schema of a later document format",
+    response_class=JsonSchemaResponse,
+    responses={
+        **_SCHEMA_DOCUMENT,
+        404: {
+            "description": "No such published format (not_found)",
+            "content": {"application/json": {"schema": ErrorOut.model_json_schema()}},
+        },
+    },
 )
 def generated_referral_schema(version: int) -> Response:
     """Public: the schema generated from prompt set ``version`` (2 onward), once published."""
     path = schema_gen.schema_path(version)
     if version not in schema_gen.published_versions() or not path.is_file():
         raise NotFound()
-    return Response(path.read_bytes(), media_type="application/schema+json")
+    return JsonSchemaResponse(path.read_bytes())
 
 
 @router.get("/referrals/{reference}/document", include_in_schema=False)
