@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     # PDF_WORKERS at once (0: one a core), each within PDF_TIMEOUT_SECONDS; a request waits up
     # to PDF_WAIT_SECONDS for a free worker, then gets "busy, try again". Drawn PDFs are kept
     # in PDF_CACHE_DIR (personal data: keep it beside the database, with the same care).
+    # Requests run database work in a pool of threads; each holds at most one connection. The
+    # connection pool is sized from the threads (plus a few for the worker's own sessions), so a
+    # request never waits for a connection while a thread it needs waits for one too.
+    web_threads: int = Field(default=30, ge=4, le=200)
+    db_pool_extra: int = Field(default=5, ge=0, le=100)
+    db_pool_timeout_seconds: int = Field(default=10, ge=1, le=120)
     pdf_workers: int = Field(default=0, ge=0)
     pdf_timeout_seconds: float = Field(default=30, gt=0)
     pdf_wait_seconds: float = Field(default=10, ge=0)

@@ -102,14 +102,29 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        in_memory = not parsed.database or parsed.database == ":memory:"  # one connection
+        pool = {} if in_memory else _pool()
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         event.listen(engine, "commit", _sqlite_end)
         event.listen(engine, "rollback", _sqlite_end)
         event.listen(engine, "before_cursor_execute", _sqlite_statement)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **_pool())
+
+
+def _pool() -> dict[str, int]:
+    """One connection for each request thread, a few more, and a bounded wait: with fewer
+    connections than threads, threads waiting for a connection can starve the thread that would
+    give one back (a session's teardown runs in the same thread pool). On PostgreSQL, keep
+    (web_threads + db_pool_extra) x server processes under ``max_connections``."""
+    s = get_settings()
+    return {
+        "pool_size": s.web_threads,
+        "max_overflow": s.db_pool_extra,
+        "pool_timeout": s.db_pool_timeout_seconds,
+    }
 
 
 @lru_cache

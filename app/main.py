@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import quote
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -102,6 +103,8 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # Request threads: as many as the connection pool has connections for them (app/db.py).
+    anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().web_threads
     await run_in_threadpool(check_before_serving)  # production: no demo accounts
     yield
 

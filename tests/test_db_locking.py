@@ -160,3 +160,27 @@ def test_a_pdf_download_never_holds_up_an_autosave(
         assert elapsed < 1, f"the autosave waited {elapsed:.1f} s for the PDF"
         assert got["pdf"].status_code == 200
         assert got["pdf"].content.startswith(b"%PDF")
+
+
+def test_every_request_thread_can_have_a_connection(tmp_path: Path) -> None:
+    """With fewer connections than request threads, threads waiting for a connection starve the
+    thread that would give one back (a session's teardown runs in the same pool): under 200
+    officers that was 500s and 30 s timeouts. The pool holds one per thread, and a few more."""
+    import anyio.to_thread
+    from fastapi.testclient import TestClient
+
+    from app.config import get_settings
+    from app.main import create_app
+
+    settings = get_settings()
+    engine = make_engine(f"sqlite:///{tmp_path / 'pool.db'}")
+    assert engine.pool.size() == settings.web_threads  # type: ignore[attr-defined]
+    assert engine.pool._max_overflow == settings.db_pool_extra  # type: ignore[attr-defined]
+
+    async def request_threads() -> float:
+        return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    with TestClient(create_app()) as client:  # the app's start sets the threads to match
+        assert client.portal is not None
+        assert client.portal.call(request_threads) == settings.web_threads
+    engine.dispose()
