@@ -43,10 +43,14 @@ def free_port() -> int:
 
 
 def seed(url: str) -> tuple[str, str, str]:
-    """Officer (autosaves), supervisor (downloads) and a large submitted referral."""
+    """Officer (autosaves), supervisor (downloads) and a large submitted referral (v1: the
+    builders' answers; the prompt-set version makes no difference to the PDF's cost)."""
     os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("ENVIRONMENT", "development")  # this process only seeds
     from sqlmodel import Session
 
+    from app.accounts.models import Role, SecondFactorRule
+    from app.checklist import promptset
     from app.db import make_engine
     from tests.checklist.builders import complete_answers
     from tests.factories import make_referral, make_team, make_user
@@ -56,7 +60,9 @@ def seed(url: str) -> tuple[str, str, str]:
     migrate(eng)
     answers = complete_answers()
     answers["children"] = answers["children"] * 6  # a large family
+    promptset.current = lambda: promptset.load_version(1)  # type: ignore[assignment]
     with Session(eng) as s:
+        s.add_all(SecondFactorRule(role=role, required=False) for role in Role)
         team = make_team(s)
         author = make_user(s, roles=["officer"], team=team, password=PASSWORD)
         reference = make_referral(s, author, answers=answers).reference

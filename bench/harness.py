@@ -38,17 +38,22 @@ def machine() -> str:
 
 
 def seed_users(url: str, officers: int, supervisors: int = 1) -> tuple[list[str], list[str]]:
-    """Migrate the database at ``url`` and add one team with its officers and supervisors."""
+    """Migrate the database at ``url`` and add one team with its officers and supervisors (no
+    second factor: the benchmarks sign in with a password)."""
     os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("ENVIRONMENT", "development")  # this process only seeds
     from sqlmodel import Session
 
     from app.db import make_engine
     from tests.factories import make_team, make_user
     from tests.helpers import migrate
 
+    from app.accounts.models import Role, SecondFactorRule
+
     eng = make_engine(url)
     migrate(eng)
     with Session(eng) as s:
+        s.add_all(SecondFactorRule(role=role, required=False) for role in Role)
         team = make_team(s)
         names = [
             make_user(s, roles=["officer"], team=team, password=PASSWORD).username
@@ -85,6 +90,7 @@ def serve(
         "DATABASE_URL": url,
         "ENVIRONMENT": "production",
         "SECRET_KEY": secrets.token_hex(32),
+        "AUDIT_KEY": secrets.token_hex(32),
         "PDF_CACHE_DIR": str(tmp / "pdf-cache"),
         "OUTBOX_DIR": str(tmp / "outbox"),
         "ARGON2_MEMORY_KIB": os.environ.get("ARGON2_MEMORY_KIB", "19456"),
