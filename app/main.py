@@ -31,6 +31,7 @@ from app.compression import Compression
 from app.config import get_settings
 from app.db import SessionDep
 from app.errors import CsrfRefused, DomainError, NotAuthenticated, StepRequired
+from app.inflight import LimitInFlight
 from app.paths import STATIC_DIR
 from app.pwa import router as pwa_router
 from app.referrals import api as referrals_api
@@ -120,6 +121,8 @@ def create_app() -> FastAPI:
         redoc_url=None,
         lifespan=_lifespan,
     )
+    # No more requests at work than connections for them (static files need none).
+    app.add_middleware(LimitInFlight, limit=settings.web_threads, exempt=("/static/", "/healthz"))
     app.add_middleware(GuardRequestBody)  # size and NUL, before any route reads the body
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(Compression)  # outermost: every page and JSON answer, errors included
