@@ -110,7 +110,7 @@ def _page(
         summary=summary,
         saved=result.saved if result else True,
         place=view.place_view(ps, screen.place, incident.answers),
-        base=screen_service.fingerprint(ps, screen, incident.answers),
+        base=screen_service.base_of(ps, screen, incident.answers),
         locked=incident.status != IncidentStatus.DRAFT,
     )
 
@@ -142,7 +142,7 @@ def _conflict(
         rows=view.conflict_rows(ps, prompts, typed, conflict.stored),
         resend=forms.resend(form),
         revision=incident.revision,
-        base=screen_service.fingerprint(ps, screen, incident.answers),
+        base=screen_service.base_of(ps, screen, incident.answers),
         place=view.place_view(ps, screen.place, incident.answers),
     )
 
@@ -188,7 +188,7 @@ def save(
             result=result,
             saved_at=uk_time(result.incident.updated_at, "%H:%M"),
             revision=result.incident.revision,
-            base=screen_service.fingerprint(ps, screen, result.incident.answers),
+            base=screen_service.base_of(ps, screen, result.incident.answers),
             vary_htmx=True,
         )
     if result.conflict is not None:

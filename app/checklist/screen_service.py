@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import uuid
 from collections.abc import Mapping
@@ -24,28 +23,52 @@ from app.errors import DomainError
 
 @dataclass(frozen=True)
 class Base:
-    """What a form was drawn from: the incident's revision and the fingerprint of the answers
-    on its screen. Posted back with the form (missing for a client that sends neither)."""
+    """What a form was drawn from: the incident's revision and the answers on its screen as
+    they were stored then. Posted back with the form (missing for a client that sends neither)."""
 
     revision: int | None = None
-    fingerprint: str | None = None
+    values: dict[str, Any] | None = None
 
     @classmethod
     def from_form(cls, form: FormData) -> Base:
-        revision, fingerprint = form.get("revision"), form.get("base")
+        revision, raw = form.get("revision"), form.get("base")
+        values: dict[str, Any] | None = None
+        if isinstance(raw, str) and raw:
+            try:
+                loaded = json.loads(raw)
+            except ValueError:
+                loaded = None
+            values = loaded if isinstance(loaded, dict) else None
         return cls(
             revision=int(revision) if isinstance(revision, str) and revision.isdigit() else None,
-            fingerprint=fingerprint if isinstance(fingerprint, str) and fingerprint else None,
+            values=values,
+        )
+
+    def conflicts(
+        self, stored: Mapping[str, Any], posted: Mapping[str, Any], revision: int
+    ) -> bool:
+        """Would saving ``posted`` overwrite a change made elsewhere since the form was drawn?
+        Question by question, as a three-way merge: only where the stored answer changed since
+        (``stored != base``) and differs from what is sent now. So an autosave from this same
+        page that landed first (it stored what is being sent) is no conflict."""
+        if self.revision in (None, revision) or self.values is None:
+            return False
+        return any(
+            stored.get(pid) != self.values.get(pid) and stored.get(pid) != value
+            for pid, value in posted.items()
         )
 
 
-def fingerprint(ps: PromptSet, screen: screens.Screen, answers: Mapping[str, Any]) -> str:
-    """A short digest of the stored answers on ``screen``: it changes when another tab or
-    device changes one of them, and not when they change answers on other screens."""
+def base_of(ps: PromptSet, screen: screens.Screen, answers: Mapping[str, Any]) -> str:
+    """The stored answers on ``screen`` as the form carries them (JSON): what it was drawn
+    from, for the three-way check when it is saved (``Base.conflicts``)."""
     scope = screen.place.get(answers) if screen.place != screens.Place() else answers
-    values = {p.id: (scope or {}).get(p.id) for p in screen.prompts(ps)}
-    text = json.dumps([scope is not None, values], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
+    values = {
+        p.id: (scope or {}).get(p.id)
+        for p in screen.prompts(ps)
+        if p.type is not PromptType.REPEAT and (scope or {}).get(p.id) is not None
+    }
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
 
 
 @dataclass(frozen=True)
@@ -98,10 +121,7 @@ def save_screen(
     here = screen.place.get(answers) if screen.place != screens.Place() else answers
     if here is None and restore:
         answers = screen.place.restore(answers)
-    elif here is None or (
-        base.revision not in (None, incident.revision)
-        and base.fingerprint not in (None, fingerprint(ps, screen, answers))
-    ):
+    elif here is None or base.conflicts(here, parsed.values, incident.revision):
         session.rollback()
         stored = {p.id: here[p.id] for p in prompts if here and p.id in here}
         conflict = Conflict(removed=here is None, stored=stored)
