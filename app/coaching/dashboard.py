@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from app.accounts.models import Team
 from app.coaching import figures as figs
-from app.coaching import notice, rubric, sampling
+from app.coaching import notice, quality, rubric, sampling
 from app.coaching.charts import Bar, Chart
 from app.coaching.listing import incident_table, type_label
 from app.coaching.models import ScopeKind
@@ -24,6 +24,11 @@ ORDER = (
     "incidents", "child_identified", "no_child", "referrals", "completion", "voice_words",
     "spoken_alone", "seen", "demeanour", "to_submission", "after_shift", "to_review", "overdue",
     "returned", "officer_below", "supervisor_changed",
+)  # fmt: skip
+
+
+TEAM_COLUMNS = (
+    "team", "incidents", "referrals", "completion", "voice", "audit_met", "quality_met",
 )  # fmt: skip
 
 
@@ -76,14 +81,19 @@ def _percent(part: int, whole: int | None) -> float | None:
 
 
 def teams_table(
-    records: list[Record], teams: list[Team], audit: rubric.RollUp, period: Period, now: datetime
+    records: list[Record],
+    teams: list[Team],
+    rolled: tuple[rubric.RollUp, rubric.RollUp],  # the audit's, the supervisors' checks'
+    period: Period,
+    now: datetime,
 ) -> tuple[Table, Chart]:
+    audit, checks = rolled
     by_team: dict[uuid.UUID | None, list[Record]] = defaultdict(list)
     for r in records:
         by_team[r.incident.team_id].append(r)
     table = Table(
         "teams",
-        [header(k) for k in ("team", "incidents", "referrals", "completion", "voice", "audit_met")],
+        [header(k) for k in TEAM_COLUMNS],
     )
     bars = []
     for team in teams:
@@ -98,6 +108,7 @@ def teams_table(
                 number(completion, link("completion", "short") if f["completion"].short else None),
                 number(f["voice_words"].percent, link("voice_words", "short")),
                 number(audit.by_team[team.id].percent),
+                number(checks.by_team[team.id].percent),
             ]
         )
         bars.append(Bar(team.name, completion or 0.0))
@@ -155,6 +166,39 @@ def audit_tables(audit: rubric.RollUp, teams: list[Team]) -> list[Table]:
     return [by_criterion, by_team]
 
 
+def quality_tables(
+    checks: rubric.RollUp, audit: rubric.RollUp, teams: list[Team]
+) -> tuple[list[Table], Chart]:
+    """The supervisors' quality checks, each criterion beside the audit's criterion that asks
+    the same (blank where the audit does not ask it)."""
+    same = rubric.load().by_quality_check()
+    by_criterion = Table(
+        "quality_criteria",
+        [header(k) for k in ("criterion", "met", "checked", "percent", "audit_percent")],
+    )
+    for criterion, title in quality.words().items():
+        tally = checks.by_criterion[criterion]
+        audited = audit.by_criterion[same[criterion]].percent if criterion in same else None
+        by_criterion.rows.append(
+            [
+                Cell(title),
+                number(tally.met),
+                number(tally.scored),
+                number(tally.percent),
+                number(audited),
+            ]
+        )
+    by_team = Table("quality_teams", [header(k) for k in ("team", "met", "checked", "percent")])
+    bars = []
+    for team in teams:
+        tally = checks.by_team[team.id]
+        by_team.rows.append(
+            [Cell(team.name), number(tally.met), number(tally.scored), number(tally.percent)]
+        )
+        bars.append(Bar(team.name, tally.percent or 0.0))
+    return [by_criterion, by_team], Chart("quality_teams", bars, percent=True)
+
+
 def build(
     *, session: Session, scope: Scope, period: Period, teams: list[Team], now: datetime
 ) -> Dashboard:
@@ -162,9 +206,11 @@ def build(
     found = figs.compute(records, now)
     link = drill_link(period, scope)
     audit = rubric.roll_up(sampling.score_rows(session=session, scope=scope, period=period))
+    checks = quality.roll_up(session=session, scope=scope, period=period)
     shown_teams = [t for t in teams if t.id in scope.team_ids]
     board = Dashboard(figures=found)
-    team_table, team_chart = teams_table(records, shown_teams, audit, period, now)
+    team_table, team_chart = teams_table(records, shown_teams, (audit, checks), period, now)
+    check_tables, check_chart = quality_tables(checks, audit, shown_teams)
     week_table, week_chart = weeks_table(records, period, scope, now)
     for table in (
         figures_table(found, link),
@@ -173,9 +219,10 @@ def build(
         week_table,
         *notice_tables(session=session, records=records, scope=scope, period=period, now=now),
         *audit_tables(audit, shown_teams),
+        *check_tables,
     ):
         board.tables[table.id] = table
-    board.charts = [week_chart, team_chart]
+    board.charts = [week_chart, team_chart, check_chart]
     return board
 
 

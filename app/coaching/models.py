@@ -1,4 +1,5 @@
-"""Coaching: audit samples and their scores, feedback to officers, MASH clients and outcomes."""
+"""Coaching: audit samples and their scores, feedback to officers, (The MASH clients and what
+each MASH decided, ``MashOutcome``, are facts about referrals: app/referrals/models.py.)"""
 
 from __future__ import annotations
 
@@ -78,31 +79,3 @@ class Feedback(SQLModel, table=True):
     text: str = Field(max_length=5000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-
-
-class MashClient(SQLModel, table=True):
-    """A MASH allowed to report outcomes. Only the SHA-256 of its token is stored."""
-
-    __tablename__ = "mash_client"
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    name: str = Field(max_length=100, unique=True)
-    token_hash: str = Field(max_length=64, unique=True)
-    is_active: bool = True
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-
-class MashOutcome(SQLModel, table=True):
-    """What the MASH decided about a referral. One row per (MASH, idempotency key)."""
-
-    __tablename__ = "mash_outcome"
-    __table_args__ = (UniqueConstraint("client_id", "idempotency_key"),)
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    referral_id: uuid.UUID = Field(foreign_key="referral.id", index=True)
-    client_id: uuid.UUID = Field(foreign_key="mash_client.id")
-    idempotency_key: str = Field(max_length=100)
-    decision: str = Field(max_length=40)
-    decided_at: datetime = Field(sa_type=UTCDateTime)
-    note: str = Field(default="", max_length=5000)
-    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

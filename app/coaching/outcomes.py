@@ -18,9 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
-from app.coaching.models import MashClient, MashOutcome
 from app.errors import DomainError, InvalidTransition, NotAuthenticated
-from app.referrals.models import Referral, ReferralStatus
+from app.referrals import service as referrals
+from app.referrals.models import MashClient, MashOutcome, Referral, ReferralStatus
 from app.referrals.service import ReferralNotFound
 
 
@@ -126,8 +126,7 @@ def record(
 
 
 def for_referral(*, session: Session, referral_id: uuid.UUID) -> list[MashOutcome]:
-    query = select(MashOutcome).where(MashOutcome.referral_id == referral_id)
-    return list(session.exec(query.order_by(col(MashOutcome.decided_at))))
+    return referrals.outcomes_of(session=session, referral_id=referral_id)
 
 
 def for_officer(*, session: Session, officer_id: uuid.UUID) -> list[tuple[MashOutcome, str]]:

@@ -15,10 +15,10 @@ from app.checklist import summary
 from app.checklist.models import Incident
 from app.coaching import answers as read
 from app.coaching import feedback, outcomes
-from app.coaching.models import Feedback, MashOutcome
+from app.coaching.models import Feedback
 from app.errors import NotFound
 from app.referrals import service as referrals
-from app.referrals.models import Referral
+from app.referrals.models import MashOutcome, Referral
 
 PURPOSE = "child protection coaching (read only)"
 

@@ -1,6 +1,7 @@
 """The coaches' audit rubric (``rubric.yaml``) and the roll-up of scores: share of criteria met,
-per criterion and per team. Audit scores feed it now; supervisors' quality checks feed the
-same roll-up through ``quality_check_rows`` once supervision v2 stores them."""
+per criterion and per team. Supervisors' quality checks roll up the same way (``quality``); a
+criterion's ``quality_check`` names the check (app/review/quality.py) that asks the same, so the
+dashboard shows the two side by side."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.coaching.models import Score
+from app.review.quality import CRITERIA
 
 RUBRIC_PATH = Path(__file__).with_name("rubric.yaml")
 
@@ -51,6 +53,9 @@ def load() -> Rubric:
         rubric = Rubric.model_validate(yaml.safe_load(f))
     if len(set(rubric.ids())) != len(rubric.criteria):
         raise ValueError(f"{RUBRIC_PATH}: criterion ids must be unique")
+    unknown = set(rubric.by_quality_check()) - set(CRITERIA)
+    if unknown:
+        raise ValueError(f"{RUBRIC_PATH}: no such quality check: {sorted(unknown)}")
     return rubric
 
 
@@ -94,19 +99,3 @@ def roll_up(rows: Iterable[ScoreRow]) -> RollUp:
         result.by_criterion[row.criterion].add(row.score)
         result.by_team[row.team_id].add(row.score)
     return result
-
-
-def quality_check_rows(
-    checks: Iterable[tuple[uuid.UUID | None, str, bool]],
-) -> list[ScoreRow]:
-    """Supervisors' quality checks (team, check id, ticked) as rubric rows, for ``roll_up``.
-    Checks with no matching criterion are left out. Supervision v2 (app/review/quality.py) is
-    not on this branch: once it stores a quality check with each decision, query (team, check,
-    ticked) for the scope and period, pass them here, and draw ``roll_up`` of the result with
-    ``dashboard.audit_tables`` beside the audit's."""
-    mapping = load().by_quality_check()
-    return [
-        ScoreRow(team_id=team, criterion=mapping[check], score=Score.YES if met else Score.NO)
-        for team, check, met in checks
-        if check in mapping
-    ]

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from app.coaching import feedback, rubric, sampling
+from app.coaching import feedback, outcomes, rubric, sampling
 from app.coaching.deps import Coach, Selected, as_uuid
 from app.coaching.models import Score
 from app.db import SessionDep
@@ -117,6 +117,7 @@ def _case_page(
         values=values,
         errors=errors or [],
         sent=feedback.for_referral(session=session, referral_id=view.referral.id),
+        outcomes=outcomes.for_referral(session=session, referral_id=view.referral.id),
     )
 
 

@@ -164,3 +164,32 @@ class ReviewDecision(SQLModel, table=True):
         default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
     )
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class MashClient(SQLModel, table=True):
+    """A MASH allowed to report outcomes. Only the SHA-256 of its token is stored."""
+
+    __tablename__ = "mash_client"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class MashOutcome(SQLModel, table=True):
+    """What the MASH decided about a referral, reported through app/coaching/api.py. One
+    row per (MASH, idempotency key)."""
+
+    __tablename__ = "mash_outcome"
+    __table_args__ = (UniqueConstraint("client_id", "idempotency_key"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    referral_id: uuid.UUID = Field(foreign_key="referral.id", index=True)
+    client_id: uuid.UUID = Field(foreign_key="mash_client.id")
+    idempotency_key: str = Field(max_length=100)
+    decision: str = Field(max_length=40)
+    decided_at: datetime = Field(sa_type=UTCDateTime)
+    note: str = Field(default="", max_length=5000)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

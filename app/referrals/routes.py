@@ -206,6 +206,7 @@ def _officer_page(
         history=decisions,
         all_versions=versions.all_versions(session=session, referral=referral),
         addenda=notes,
+        outcomes=service.outcomes_of(session=session, referral_id=referral.id),
         may_add=addenda.may_add(officer, referral),
         addendum_action=f"/referrals/{referral.reference}/addenda",
         addendum_deliveries=delivery_state.of_addenda(session=session, referral_id=referral.id),

@@ -17,6 +17,7 @@ from app.errors import DomainError, InvalidTransition, NotFound
 from app.models_base import utcnow
 from app.referrals.models import (
     DecisionKind,
+    MashOutcome,
     ReferenceCounter,
     Referral,
     ReferralStatus,
@@ -175,6 +176,12 @@ def decisions_of(*, session: Session, referral_id: uuid.UUID) -> list[ReviewDeci
     """The supervisors' decisions on a referral, oldest first (shown to its officer too)."""
     query = select(ReviewDecision).where(ReviewDecision.referral_id == referral_id)
     return list(session.exec(query.order_by(col(ReviewDecision.at))))
+
+
+def outcomes_of(*, session: Session, referral_id: uuid.UUID) -> list[MashOutcome]:
+    """What the MASH reported it decided about a referral, in the order it decided."""
+    query = select(MashOutcome).where(MashOutcome.referral_id == referral_id)
+    return list(session.exec(query.order_by(col(MashOutcome.decided_at))))
 
 
 def return_comments(*, session: Session, referral_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:

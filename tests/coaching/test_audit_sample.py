@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from app.coaching import rubric, sampling
 from app.coaching.models import AuditCase, AuditSample, Feedback, Score
 from app.referrals.models import Referral
+from app.review.quality import CRITERIA
 from tests.coaching.data import NOW, PERIOD, QUERY, World
 from tests.factories import PASSWORD, make_user
 from tests.helpers import Browserless, check_page
@@ -97,8 +98,13 @@ def test_roll_up_counts_yes_out_of_yes_and_no() -> None:
         rubric.ScoreRow(None, "child_seen", Score.NOT_APPLICABLE),
     ]
     assert rubric.roll_up(rows).by_criterion["child_seen"].percent == 50.0
-    checks = rubric.quality_check_rows([(None, "seen", True), (None, "unknown_check", False)])
-    assert checks == [rubric.ScoreRow(None, "child_seen", Score.YES)]
+
+
+def test_each_rubric_quality_check_is_a_supervisors_criterion() -> None:
+    mapping = rubric.load().by_quality_check()
+    assert mapping["child_seen"] == "child_seen"
+    assert mapping["demeanour_recorded"] == "demeanour"
+    assert set(mapping) <= set(CRITERIA)
 
 
 def test_feedback_reaches_only_its_officer_who_acknowledges_it(

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditEvent
+from app.coaching import __main__ as cli
 from app.coaching import outcomes
-from app.coaching.models import MashOutcome
-from app.referrals.models import ReferralStatus
+from app.referrals.models import MashClient, MashOutcome, ReferralStatus
 from tests.coaching.data import World
 from tests.factories import PASSWORD, make_user
-from tests.helpers import Browserless
+from tests.helpers import Browserless, check_page
 
 pytestmark = pytest.mark.db
 BODY = {
@@ -116,3 +118,37 @@ def test_the_officer_and_the_coach_see_the_outcome(
     mine = coach.get("/feedback").text
     assert world.referrals["I1"].reference in mine
     assert "Assessment by children&#39;s social care" in mine
+
+
+def test_the_officer_sees_the_outcome_on_their_referral(
+    client: Browserless, session: Session, world: World, token: str
+) -> None:
+    reference = world.referrals["I1"].reference
+    helper = make_user(session, roles=["officer"], team=world.a)
+    world.officer_a.password_hash = helper.password_hash
+    session.add(world.officer_a)
+    session.commit()
+    client.log_in(world.officer_a.username, PASSWORD)
+    before = client.get(f"/referrals/{reference}")
+    assert "The MASH has not reported a decision yet." in before.text
+    assert post(client, reference, token).status_code == 201
+    page = client.get(f"/referrals/{reference}")
+    assert page.status_code == 200
+    check_page(page.text)
+    assert "What the MASH decided" in page.text
+    assert "Assessment by children&#39;s social care" in page.text
+    assert "Social worker allocated." in page.text
+
+
+def test_create_mash_client_prints_the_token_once_and_stores_its_hash(
+    session: Session, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "get_engine", lambda: session.get_bind())
+    assert cli.main(["create-mash-client", "Northtown MASH"]) == 0
+    printed = capsys.readouterr().out.strip().splitlines()[-1]
+    stored = session.exec(select(MashClient).where(MashClient.name == "Northtown MASH")).one()
+    assert stored.token_hash == hashlib.sha256(printed.encode()).hexdigest()
+    assert printed not in stored.token_hash
+    assert outcomes.authenticate(session=session, token=printed).id == stored.id
+    assert cli.main(["create-mash-client", "Northtown MASH"]) == 1
+    assert "already registered" in capsys.readouterr().err
