@@ -12,8 +12,9 @@ def test_the_dashboard_on_a_phone(phone_page: Page) -> None:
     log_in(phone_page, "coach1")
     phone_page.goto("/coaching")
     assert phone_page.locator("h1").inner_text() == "Coaching dashboard"
-    assert phone_page.locator("svg[role=img] title").count() == 2
-    assert phone_page.locator("svg[role=img] desc").count() == 2
+    # Trends, teams compared, and supervisors' quality checks by team: each with a text version.
+    assert phone_page.locator("svg[role=img] title").count() == 3
+    assert phone_page.locator("svg[role=img] desc").count() == 3
     assert_accessible(phone_page)
     assert_fits(phone_page)
     phone_page.goto("/coaching/samples")
