@@ -15,6 +15,7 @@ from app.accounts.models import Role
 from app.accounts.service import Principal
 from app.db import SessionDep
 from app.htmx import redirect
+from app.text import strip_bidi
 from app.web import render
 
 router = APIRouter(prefix="/admin", tags=["admin"], include_in_schema=False)
@@ -182,6 +183,7 @@ def create_team(
     admin: Admin,
     name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
+    name = strip_bidi(name)
     error = "" if name.strip() else "name_missing"
     if len(name.strip()) > 100:
         error = "name_long"
