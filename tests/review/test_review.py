@@ -429,3 +429,36 @@ def test_failed_delivery_is_flagged_and_can_be_sent_again(
     session.refresh(delivery)
     assert delivery.status == "pending" and delivery.attempts == 0
     assert "referral.delivery_retried" in _actions(session)
+    done = client.get(f"/review/{referral.reference}?done=redeliver")
+    assert "The referral will be sent again." in done.text
+
+
+def test_send_again_says_so_when_nothing_was_waiting(
+    session: Session, officer, supervisor, team, client: Browserless
+) -> None:
+    """Already sent again by another supervisor (or delivered): the second "Send again" says
+    nothing was sent, never "will be sent again"."""
+    referral = make_referral(session, officer)
+    service.approve(
+        session=session,
+        supervisor=supervisor,
+        reference=referral.reference,
+        expected_version=1,
+        comment=AGREED,
+    )
+    delivery = session.exec(select(Delivery).where(Delivery.referral_id == referral.id)).one()
+    delivery.status = "failed"
+    session.add(delivery)
+    session.commit()
+    client.log_in(supervisor.user.username, "correct horse battery")
+    client.get(f"/review/{referral.reference}")
+    first = client.form(f"/review/{referral.reference}/redeliver")
+    assert first.headers["location"].endswith("?done=redeliver")
+    second = client.form(f"/review/{referral.reference}/redeliver")
+    assert second.status_code == 303
+    assert second.headers["location"].endswith("?done=redeliver_nothing")
+    page = client.get(second.headers["location"])
+    check_page(page.text)
+    assert "Nothing was sent again" in page.text
+    assert "will be sent again" not in page.text
+    assert _actions(session).count("referral.delivery_retried") == 1
