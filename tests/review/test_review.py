@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -112,6 +113,40 @@ def test_supervisors_see_only_their_teams(
         {"decision": "approve", "expected_version": "1", "rationale": AGREED, **TICKED},
     )
     assert response.status_code == 404
+
+
+def test_a_referral_goes_to_the_team_of_the_officer_at_submission(
+    session: Session, officer, supervisor, team
+) -> None:
+    """An officer who starts an incident in one team and moves before submitting: the referral
+    is reviewed by the new team's supervisors."""
+    from app.accounts.models import MembershipKind, TeamMembership
+
+    new_team = make_team(session)
+    new_supervisor = principal(
+        session, make_user(session, roles=["supervisor"], supervises=[new_team])
+    )
+    before = principal(session, officer)
+    incident, _ = checklist.start(session=session, officer=before, client_uuid=uuid.uuid4())
+    checklist.save(
+        session=session, officer=before, incident_id=incident.id, updates=complete_answers()
+    )
+    assert incident.team_id == team.id
+    membership = session.exec(
+        select(TeamMembership).where(TeamMembership.user_id == officer.id)
+    ).one()
+    session.delete(membership)
+    session.add(TeamMembership(user_id=officer.id, team_id=new_team.id, kind=MembershipKind.MEMBER))
+    session.commit()
+
+    referral = referrals.submit(
+        session=session, officer=principal(session, officer), incident_id=incident.id
+    )
+
+    assert referral.team_id == new_team.id
+    everyone = queue.Filters()
+    assert queue.queue(session=session, supervisor=new_supervisor, filters=everyone).total == 1
+    assert queue.queue(session=session, supervisor=supervisor, filters=everyone).total == 0
 
 
 def test_approve_queues_delivery_in_the_same_transaction(
