@@ -28,6 +28,29 @@ class UsernameTaken(DomainError):
     code = "username_taken"
 
 
+class LastAdmin(DomainError):
+    """The change would leave no active administrator: no one could then manage accounts."""
+
+    status_code = 422
+    code = "last_admin"
+
+
+def _keep_an_admin(session: Session, user: User, *, stays_admin: bool) -> None:
+    """Refuse to disable, or take the admin role from, the last active administrator. Every
+    active administrator's row is locked first, so two admins demoting each other at once
+    cannot both succeed."""
+    if stays_admin:
+        return
+    admins = session.exec(
+        select(User)
+        .join(UserRole, col(UserRole.user_id) == col(User.id))
+        .where(UserRole.role == Role.ADMIN, col(User.is_active))
+        .with_for_update()
+    ).all()
+    if user in admins and len(admins) == 1:
+        raise LastAdmin()
+
+
 class CannotDisableSelf(DomainError):
     status_code = 422
     code = "cannot_disable_self"
@@ -177,6 +200,7 @@ def update_access(
     coaches: set[uuid.UUID],
 ) -> User:
     user = get_user(session=session, user_id=user_id)
+    _keep_an_admin(session, user, stays_admin=Role.ADMIN in roles and user.is_active)
     user.display_name = display_name.strip()
     user.collar_number = collar_number.strip()
     session.add(user)
@@ -200,6 +224,7 @@ def set_active(*, session: Session, actor: Principal, user_id: uuid.UUID, active
     user = get_user(session=session, user_id=user_id)
     if user.id == actor.id and not active:
         raise CannotDisableSelf()
+    _keep_an_admin(session, user, stays_admin=active)
     user.is_active = active
     session.add(user)
     if not active:
