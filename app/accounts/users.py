@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
-from app.accounts import sessions, throttle
+from app.accounts import grants, sessions, throttle
 from app.accounts.models import (
     MembershipKind,
     Role,
@@ -198,9 +198,16 @@ def update_access(
     team_id: uuid.UUID | None,
     supervises: set[uuid.UUID],
     coaches: set[uuid.UUID],
-) -> User:
+) -> int:
+    """Change a user's access; returns how many teams wait for a second administrator (an
+    admin's own new supervision or coaching: app/accounts/grants.py)."""
     user = get_user(session=session, user_id=user_id)
     _keep_an_admin(session, user, stays_admin=Role.ADMIN in roles and user.is_active)
+    held = 0
+    if user.id == actor.id:
+        supervises, coaches, held = grants.hold_back_own(
+            session=session, actor=actor, supervises=supervises, coaches=coaches
+        )
     user.display_name = display_name.strip()
     user.collar_number = collar_number.strip()
     session.add(user)
@@ -217,7 +224,7 @@ def update_access(
         coaches=sorted(str(t) for t in coaches),
     )
     session.commit()
-    return user
+    return held
 
 
 def set_active(*, session: Session, actor: Principal, user_id: uuid.UUID, active: bool) -> User:
