@@ -35,4 +35,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # production refuses to start without them, or with the development demo accounts in its
 # database. The web server; the delivery worker is a second container from the same image:
 #   docker run ... thinkchild python -m app.worker      (compose.yaml does both)
-CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host 0.0.0.0 --port ${PORT} --proxy-headers --no-server-header"]
+# X-Forwarded-For is believed only from FORWARDED_ALLOW_IPS (your TLS proxy's address);
+# unset, from no one.
+CMD ["sh", "-c", "alembic upgrade head && if [ -n \"$FORWARDED_ALLOW_IPS\" ]; then set -- --proxy-headers --forwarded-allow-ips \"$FORWARDED_ALLOW_IPS\"; else set -- --no-proxy-headers; fi && exec uvicorn app.main:app --host 0.0.0.0 --port ${PORT} \"$@\" --no-server-header"]

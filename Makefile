@@ -8,6 +8,10 @@ PYTEST := $(BIN)/python -m pytest
 # tests in test (tests/conftest.py). Set ENVIRONMENT=production to run production by hand.
 ENVIRONMENT ?= development
 export ENVIRONMENT
+# X-Forwarded-For is believed only from these proxies (comma-separated addresses or networks):
+# unset, from no one, and the audit and the sign-in throttle see each caller's own address.
+FORWARDED_ALLOW_IPS ?=
+PROXY_FLAGS = $(if $(strip $(FORWARDED_ALLOW_IPS)),--proxy-headers --forwarded-allow-ips '$(strip $(FORWARDED_ALLOW_IPS))',--no-proxy-headers)
 
 .PHONY: run serve migrate seed static bench test test-sqlite test-postgres lint format assets clean schema
 
@@ -37,7 +41,7 @@ seed: migrate
 run: seed static
 	@echo "Think Child is starting: open http://127.0.0.1:$(PORT)/login (demo logins in README.md)"
 	@$(BIN)/python -m app.worker & worker=$$!; \
-	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port $(PORT) --proxy-headers --no-server-header & web=$$!; \
+	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port $(PORT) $(PROXY_FLAGS) --no-server-header & web=$$!; \
 	trap 'kill -TERM $$web $$worker 2>/dev/null' INT TERM; \
 	wait $$web; status=$$?; \
 	kill -TERM $$worker 2>/dev/null; wait $$web $$worker 2>/dev/null; exit $$status

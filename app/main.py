@@ -38,6 +38,7 @@ from app.referrals import api as referrals_api
 from app.referrals import document_routes as referral_documents
 from app.referrals import history_routes as referral_history
 from app.referrals import routes as referrals
+from app.request_context import RememberRoute
 from app.request_guard import GuardRequestBody
 from app.review import routes as review
 from app.security import SecurityHeaders
@@ -124,6 +125,7 @@ def create_app() -> FastAPI:
     # No more requests at work than connections for them (static files need none).
     app.add_middleware(LimitInFlight, limit=settings.web_threads, exempt=("/static/", "/healthz"))
     app.add_middleware(GuardRequestBody)  # size and NUL, before any route reads the body
+    app.add_middleware(RememberRoute)  # the route, for entries written far from it
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(Compression)  # outermost: every page and JSON answer, errors included
     # Fingerprinted names (built now if the build is missing or stale), pre-compressed.

@@ -21,6 +21,7 @@ from jinja2 import (
 from app.assets import static_url
 from app.config import get_settings
 from app.paths import TEMPLATES_DIR
+from app.text import shown
 
 UK = ZoneInfo("Europe/London")
 GOVUK_FRONTEND_VERSION = "6.3.0"
@@ -89,6 +90,9 @@ def _environment() -> Environment:
         # Checking every template file for changes on each render (dozens of GOV.UK macro
         # files a page) costs about a millisecond: only while developing.
         auto_reload=get_settings().is_development,
+        # Every printed value, in pages and the PDF, without bidi override characters (a name
+        # typed with U+202E shows reversed): app/text.py.
+        finalize=shown,
     )
     env.filters["uk_time"] = uk_time
     env.globals["govuk_version"] = GOVUK_FRONTEND_VERSION

@@ -46,7 +46,9 @@ def _nav_counts(principal: Viewer | None) -> dict[str, int]:
 
 
 def client_ip(request: Request) -> str:
-    """The caller's address, for the audit log."""
+    """The caller's address, for the audit log and the sign-in throttle: the connection's
+    own, which uvicorn replaces from X-Forwarded-For only for a proxy in FORWARDED_ALLOW_IPS
+    (unset: none; see the Makefile and Dockerfile). Never read the header here."""
     return request.client.host if request.client else ""
 
 

@@ -26,7 +26,7 @@ import app.models  # noqa: F401 - every table on the metadata, for the relations
 from app.accounts import housekeeping
 from app.db import get_engine
 from app.referrals import delivery
-from app.referrals.transport import Transport, from_settings
+from app.referrals.transport import FolderTransport, Transport, from_settings
 
 log = logging.getLogger("app.worker")
 
@@ -102,6 +102,8 @@ def run(
     made = 0
     next_purge = 0.0
     log.info("worker %s delivering to %s", worker, transport.destination)
+    if isinstance(transport, FolderTransport) and (gone := transport.remove_stale_temporaries()):
+        log.warning("removed %d temporary outbox file(s) left by an earlier crash", gone)
     while not stop.is_set():
         try:
             if time.monotonic() >= next_purge:

@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 from sqlmodel import Session
 from starlette.routing import Mount
 
-from app.accounts.models import Team, User
+from app.accounts.models import AccessGrant, MembershipKind, Team, User
 from app.checklist import promptset
 from app.checklist import service as checklist
 from app.coaching import feedback, sampling
@@ -121,6 +121,10 @@ def _team_records(session: Session, world: World, team: Team, name: str) -> None
     case = sampling.cases(session=session, sample=sample)[0].case
     note = feedback.send(session=session, coach=by_coach, case_id=case.id, text="Well recorded.")
 
+    grant = AccessGrant(user_id=supervisor.id, team_id=team.id, kind=MembershipKind.COACHES)
+    session.add(grant)
+    session.commit()
+
     world.answers[name] = copy.deepcopy(incident.answers)
     world.params[name] = {
         "incident_id": str(incident.id),
@@ -133,6 +137,7 @@ def _team_records(session: Session, world: World, team: Team, name: str) -> None
         "case_id": str(case.id),
         "feedback_id": str(note.id),
         "user_id": str(officer.id),
+        "grant_id": str(grant.id),
     }
 
 

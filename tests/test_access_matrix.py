@@ -87,6 +87,8 @@ ACCESS: dict[str, Rule] = {
     "GET /admin/teams": only(ADMIN),
     "POST /admin/teams": only(ADMIN),
     "GET /admin/audit": only(ADMIN),
+    "GET /admin/access-requests": only(ADMIN),
+    "POST /admin/access-requests/{grant_id}": only(ADMIN),
     # The officer's checklist: their own incidents only
     "GET /incidents": only(OFFICER),
     "POST /incidents": only(OFFICER),

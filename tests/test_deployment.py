@@ -38,6 +38,8 @@ def test_compose_runs_the_app_the_worker_and_postgresql_15_with_a_volume() -> No
     for name in ("app", "worker"):
         env = services[name]["environment"]
         assert env["ENVIRONMENT"] == "production"
+        # uvicorn believes X-Forwarded-For only from these (tests/accounts/test_forwarded.py).
+        assert env["FORWARDED_ALLOW_IPS"] == "${FORWARDED_ALLOW_IPS:-}"
         assert env["DATABASE_URL"].startswith("postgresql+psycopg://thinkchild:${POSTGRES_PASSWORD")
         assert env["DATABASE_URL"].endswith("@db:5432/thinkchild")
         assert services[name]["env_file"] == ".env"

@@ -8,13 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from app.accounts import password_rules, users
+from app.accounts import grants, password_rules, users
 from app.accounts.deps import require_roles
 from app.accounts.forms import UserForm, parse_user_form
 from app.accounts.models import Role
 from app.accounts.service import Principal
 from app.db import SessionDep
+from app.errors import InvalidTransition
 from app.htmx import redirect
+from app.text import strip_bidi
 from app.web import render
 
 router = APIRouter(prefix="/admin", tags=["admin"], include_in_schema=False)
@@ -114,7 +116,7 @@ async def update_user(
     form.username = view.user.username
     if form.errors:
         return _form_page(request, session, admin, form, user_id=user_id, status_code=422)
-    users.update_access(
+    held = users.update_access(
         session=session,
         actor=admin,
         user_id=user_id,
@@ -125,7 +127,39 @@ async def update_user(
         supervises=form.supervises,
         coaches=form.coaches,
     )
-    return redirect(request, "/admin/users?done=updated")
+    return redirect(request, "/admin/access-requests" if held else "/admin/users?done=updated")
+
+
+@router.get("/access-requests")
+def access_requests(request: Request, session: SessionDep, admin: Admin) -> Response:
+    """Administrators' requests to supervise or coach a team themselves: another approves."""
+    return render(
+        request,
+        "accounts/admin/access_requests.html",
+        principal=admin,
+        waiting=grants.pending(session=session),
+        done=request.query_params.get("done", ""),
+    )
+
+
+@router.post("/access-requests/{grant_id}")
+def decide_access_request(
+    request: Request,
+    session: SessionDep,
+    admin: Admin,
+    grant_id: uuid.UUID,
+    decision: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    if decision not in ("approve", "refuse"):
+        raise InvalidTransition()
+    try:
+        grants.decide(
+            session=session, actor=admin, grant_id=grant_id, approve=decision == "approve"
+        )
+    except InvalidTransition:  # another administrator decided first
+        session.rollback()
+        return redirect(request, "/admin/access-requests?done=already")
+    return redirect(request, f"/admin/access-requests?done={decision}")
 
 
 @router.post("/users/{user_id}/status")
@@ -182,6 +216,7 @@ def create_team(
     admin: Admin,
     name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
+    name = strip_bidi(name)
     error = "" if name.strip() else "name_missing"
     if len(name.strip()) > 100:
         error = "name_long"

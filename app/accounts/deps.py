@@ -8,13 +8,16 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from app.accounts import login_csrf, second_factor_rules, sessions
 from app.accounts.models import Role, UserSession
 from app.accounts.service import Principal, principal_for
+from app.audit import service as audit
 from app.config import get_settings
 from app.db import SessionDep
 from app.errors import CsrfRefused, NotAuthenticated, NotPermitted, StepRequired
+from app.request_context import current_address, current_route
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
@@ -91,16 +94,35 @@ def _require_user(
 CurrentUser = Annotated[Principal, Depends(_require_user)]
 
 
-def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+def require_roles(*roles: Role) -> Callable[[Session, Principal], Principal]:
     """A dependency that lets through only users holding one of `roles`."""
 
-    def gate(principal: CurrentUser) -> Principal:
+    def gate(session: SessionDep, principal: CurrentUser) -> Principal:
         if not principal.has(*roles):
+            record_refusal(session=session, principal=principal, reason="needs role: " + needed)
             raise NotPermitted()
         return principal
 
+    needed = " or ".join(roles)
+
     gate.__name__ = "require_" + "_or_".join(roles)
     return gate
+
+
+def record_refusal(
+    *, session: SessionDep, principal: Principal, reason: str, **detail: str
+) -> None:
+    """One `access.refused` entry (route, user, reason), kept even though the refused request's
+    own transaction is rolled back."""
+    audit.record_apart(
+        session=session,
+        action="access.refused",
+        actor_id=principal.id,
+        actor_name=principal.user.username,
+        reason=reason,
+        detail={"route": current_route(), **detail},
+        ip=current_address(),
+    )
 
 
 async def _sent_csrf_token(request: Request) -> str | None:

@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 
 from app.accounts import password_rules
 from app.accounts.models import Role
+from app.text import strip_bidi
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,49}$")
 
@@ -40,7 +41,7 @@ def _raw(form: FormData, name: str, limit: int) -> str:
 
 
 def _text(form: FormData, name: str, limit: int) -> str:
-    return _raw(form, name, limit).strip()
+    return strip_bidi(_raw(form, name, limit)).strip()
 
 
 def _uuids(form: FormData, name: str, known: set[uuid.UUID]) -> set[uuid.UUID]:

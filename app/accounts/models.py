@@ -130,3 +130,19 @@ class SecondFactorRule(SQLModel, table=True):
     role: Role = Field(sa_column=Column(String(20), primary_key=True))
     required: bool
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AccessGrant(SQLModel, table=True):
+    """An administrator's own request to supervise or coach a team (access to its children's
+    records): held here, not applied, until another administrator approves it."""
+
+    __tablename__ = "access_grant"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    team_id: uuid.UUID = Field(foreign_key="team.id", ondelete="CASCADE")
+    kind: MembershipKind = Field(sa_column=Column(String(20), nullable=False))
+    requested_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    approved: bool | None = None

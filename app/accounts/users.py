@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
-from app.accounts import sessions, throttle
+from app.accounts import grants, sessions, throttle
 from app.accounts.models import (
     MembershipKind,
     Role,
@@ -26,6 +26,29 @@ from app.errors import DomainError, NotFound
 class UsernameTaken(DomainError):
     status_code = 422
     code = "username_taken"
+
+
+class LastAdmin(DomainError):
+    """The change would leave no active administrator: no one could then manage accounts."""
+
+    status_code = 422
+    code = "last_admin"
+
+
+def _keep_an_admin(session: Session, user: User, *, stays_admin: bool) -> None:
+    """Refuse to disable, or take the admin role from, the last active administrator. Every
+    active administrator's row is locked first, so two admins demoting each other at once
+    cannot both succeed."""
+    if stays_admin:
+        return
+    admins = session.exec(
+        select(User)
+        .join(UserRole, col(UserRole.user_id) == col(User.id))
+        .where(UserRole.role == Role.ADMIN, col(User.is_active))
+        .with_for_update()
+    ).all()
+    if user in admins and len(admins) == 1:
+        raise LastAdmin()
 
 
 class CannotDisableSelf(DomainError):
@@ -175,8 +198,16 @@ def update_access(
     team_id: uuid.UUID | None,
     supervises: set[uuid.UUID],
     coaches: set[uuid.UUID],
-) -> User:
+) -> int:
+    """Change a user's access; returns how many teams wait for a second administrator (an
+    admin's own new supervision or coaching: app/accounts/grants.py)."""
     user = get_user(session=session, user_id=user_id)
+    _keep_an_admin(session, user, stays_admin=Role.ADMIN in roles and user.is_active)
+    held = 0
+    if user.id == actor.id:
+        supervises, coaches, held = grants.hold_back_own(
+            session=session, actor=actor, supervises=supervises, coaches=coaches
+        )
     user.display_name = display_name.strip()
     user.collar_number = collar_number.strip()
     session.add(user)
@@ -193,13 +224,14 @@ def update_access(
         coaches=sorted(str(t) for t in coaches),
     )
     session.commit()
-    return user
+    return held
 
 
 def set_active(*, session: Session, actor: Principal, user_id: uuid.UUID, active: bool) -> User:
     user = get_user(session=session, user_id=user_id)
     if user.id == actor.id and not active:
         raise CannotDisableSelf()
+    _keep_an_admin(session, user, stays_admin=active)
     user.is_active = active
     session.add(user)
     if not active:

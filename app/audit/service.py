@@ -52,6 +52,16 @@ def record(
     return event
 
 
+def record_apart(*, session: Session, **fields: Any) -> AuditEvent:
+    """Record one entry in a short transaction of its own, committed now: for a refused
+    request, whose own transaction is rolled back first (it holds nothing to keep, and on
+    SQLite it may hold the write lock this entry needs)."""
+    session.rollback()
+    event = record(session=session, **fields)
+    session.commit()
+    return event
+
+
 def recent(
     *, session: Session, limit: int = 50, offset: int = 0, action: str | None = None
 ) -> list[AuditEvent]:

@@ -10,6 +10,7 @@ from app.accounts.service import Principal
 from app.audit import service as audit
 from app.referrals.models import Referral
 from app.referrals.service import ReferralNotFound
+from app.request_context import current_address, current_route
 
 
 def purpose(principal: Principal, referral: Referral) -> str | None:
@@ -34,9 +35,29 @@ def find(*, session: Session, principal: Principal, reference: str, lock: bool =
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     referral = session.exec(query).first()
-    if referral is None or purpose(principal, referral) is None:
+    if referral is None:
+        raise ReferralNotFound()
+    if purpose(principal, referral) is None:
+        _record_refusal(session=session, principal=principal, referral=referral)
         raise ReferralNotFound()
     return referral
+
+
+def _record_refusal(*, session: Session, principal: Principal, referral: Referral) -> None:
+    """An attempt to read a referral this person may not: one `access.refused` entry, in a
+    transaction of its own (the refused request's is rolled back)."""
+    reference, team_id = referral.reference, str(referral.team_id)
+    audit.record_apart(
+        session=session,
+        action="access.refused",
+        actor_id=principal.id,
+        actor_name=principal.user.username,
+        object_type="referral",
+        object_id=str(referral.id),
+        reason="not theirs to read: another officer's or another team's referral",
+        detail={"route": current_route(), "reference": reference, "team_id": team_id},
+        ip=current_address(),
+    )
 
 
 def open_for_reading(

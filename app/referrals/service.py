@@ -89,12 +89,15 @@ def submit(
     answers, _ = engine.prune_hidden(ps, incident.answers)
     now = utcnow()
     officer_grade = str(answers[checklist.OFFICER_GRADE])
+    # The officer's team now, not when the incident began: an officer who moved team meanwhile
+    # is reviewed by their new team's supervisors (the same choice as at the start).
+    team_id = next(iter(sorted(officer.member_of)), None) or incident.team_id
     if existing is None:
         referral = Referral(
             incident_id=incident.id,
             reference=next_reference(session, now.year),
             officer_id=officer.id,
-            team_id=incident.team_id,
+            team_id=team_id,
             grade=officer_grade,
             submitted_at=now,
         )
@@ -103,6 +106,7 @@ def submit(
             raise InvalidTransition()
         referral = existing
         referral.version += 1
+        referral.team_id = team_id
         referral.status = ReferralStatus.SUBMITTED
         referral.grade = officer_grade
         referral.submitted_at = now

@@ -175,6 +175,10 @@ def _receipt(body: bytes) -> dict[str, Any]:
     return parsed if isinstance(parsed, dict) else {}
 
 
+# A temporary outbox file older than this was left by a crash mid-write (a write takes a second).
+STALE_TEMPORARY_SECONDS = 300
+
+
 class FolderTransport:
     """Write `<key>.pdf` (when there is one) then `<key>.json` into a folder, each atomically."""
 
@@ -199,7 +203,24 @@ class FolderTransport:
             raise TransportError(f"could not write to the outbox folder: {exc}"[:200]) from exc
         return {"id": parcel.key, "folder": str(self.path.resolve()), "files": files}
 
+    def remove_stale_temporaries(self, *, older_than: float = STALE_TEMPORARY_SECONDS) -> int:
+        """Delete temporary files a crash left mid-write (child data no one will read): only
+        ours (`.<name>.<random>.tmp`) and only older than any write takes, so another worker's
+        write in progress is left alone. Returns how many."""
+        removed = 0
+        cutoff = time.time() - older_than
+        for temp in self.path.glob(".*.tmp") if self.path.is_dir() else ():
+            try:
+                if temp.is_file() and temp.stat().st_mtime < cutoff:
+                    temp.unlink()
+                    removed += 1
+            except FileNotFoundError:  # removed meanwhile by another worker
+                continue
+        return removed
+
     def _write(self, name: str, data: bytes) -> dict[str, Any]:
+        """Write to a temporary file in the same folder (so the rename stays on one file
+        system, and is atomic), fsync it, then rename it into place."""
         target = self.path / name
         fd, temp = tempfile.mkstemp(dir=self.path, prefix=f".{name}.", suffix=".tmp")
         try:

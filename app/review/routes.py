@@ -291,7 +291,8 @@ def redeliver(
             referral_id=referral.id,
             addendum_id=addendum_id,
         )
-    except InvalidTransition:
+    except InvalidTransition:  # not failed: already sent, or already due to be sent again
         session.rollback()
+        return redirect(request, f"/review/{reference}?done=redeliver_nothing")
     done = "redeliver_addendum" if addendum_id else "redeliver"
     return redirect(request, f"/review/{reference}?done={done}")

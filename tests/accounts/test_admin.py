@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, select
 
+from app.accounts import users
 from app.accounts.models import MembershipKind, Role, Team, TeamMembership, User, UserRole
 from app.audit.models import AuditEvent
-from tests.factories import PASSWORD, make_team, make_user
+from tests.factories import PASSWORD, make_team, make_user, principal
 from tests.helpers import Browserless, check_page
 
 
@@ -169,3 +171,44 @@ def test_teams(as_admin: Browserless, session: Session) -> None:
     assert "There is already a team with that name" in again.text
     empty = as_admin.form("/admin/teams", {"name": "  "})
     assert "Enter the team&#39;s name" in empty.text
+
+
+def _officer_form(user: User, team: Team) -> dict[str, object]:
+    """The user's page, saved with the officer role only (admin unticked)."""
+    return {
+        "display_name": user.display_name,
+        "collar_number": user.collar_number,
+        "roles": ["officer"],
+        "team_id": str(team.id),
+    }
+
+
+def test_the_last_admin_keeps_the_admin_role(as_admin: Browserless, session: Session) -> None:
+    me = as_admin.user
+    as_admin.get(f"/admin/users/{me.id}")
+    response = as_admin.form(f"/admin/users/{me.id}", _officer_form(me, as_admin.team))
+    assert response.status_code == 422
+    assert "This is the last administrator" in response.text
+    session.expire_all()
+    assert Role.ADMIN in {
+        r.role for r in session.exec(select(UserRole).where(UserRole.user_id == me.id))
+    }
+
+    other = make_user(session, roles=["admin"])  # with a second admin, the role may go
+    response = as_admin.form(f"/admin/users/{other.id}", _officer_form(other, as_admin.team))
+    assert response.status_code == 303
+
+
+def test_the_last_admin_cannot_be_disabled(session: Session) -> None:
+    last = make_user(session, roles=["admin"])
+    # Whoever asks (here an account that lost the role in the same moment): still refused.
+    actor = principal(session, make_user(session, roles=["officer"]))
+    with pytest.raises(users.LastAdmin):
+        users.set_active(session=session, actor=actor, user_id=last.id, active=False)
+    session.rollback()
+    second = make_user(session, roles=["admin"])
+    users.set_active(
+        session=session, actor=principal(session, second), user_id=last.id, active=False
+    )
+    with pytest.raises(users.LastAdmin):
+        users.set_active(session=session, actor=actor, user_id=second.id, active=False)

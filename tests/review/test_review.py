@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -112,6 +113,40 @@ def test_supervisors_see_only_their_teams(
         {"decision": "approve", "expected_version": "1", "rationale": AGREED, **TICKED},
     )
     assert response.status_code == 404
+
+
+def test_a_referral_goes_to_the_team_of_the_officer_at_submission(
+    session: Session, officer, supervisor, team
+) -> None:
+    """An officer who starts an incident in one team and moves before submitting: the referral
+    is reviewed by the new team's supervisors."""
+    from app.accounts.models import MembershipKind, TeamMembership
+
+    new_team = make_team(session)
+    new_supervisor = principal(
+        session, make_user(session, roles=["supervisor"], supervises=[new_team])
+    )
+    before = principal(session, officer)
+    incident, _ = checklist.start(session=session, officer=before, client_uuid=uuid.uuid4())
+    checklist.save(
+        session=session, officer=before, incident_id=incident.id, updates=complete_answers()
+    )
+    assert incident.team_id == team.id
+    membership = session.exec(
+        select(TeamMembership).where(TeamMembership.user_id == officer.id)
+    ).one()
+    session.delete(membership)
+    session.add(TeamMembership(user_id=officer.id, team_id=new_team.id, kind=MembershipKind.MEMBER))
+    session.commit()
+
+    referral = referrals.submit(
+        session=session, officer=principal(session, officer), incident_id=incident.id
+    )
+
+    assert referral.team_id == new_team.id
+    everyone = queue.Filters()
+    assert queue.queue(session=session, supervisor=new_supervisor, filters=everyone).total == 1
+    assert queue.queue(session=session, supervisor=supervisor, filters=everyone).total == 0
 
 
 def test_approve_queues_delivery_in_the_same_transaction(
@@ -429,3 +464,36 @@ def test_failed_delivery_is_flagged_and_can_be_sent_again(
     session.refresh(delivery)
     assert delivery.status == "pending" and delivery.attempts == 0
     assert "referral.delivery_retried" in _actions(session)
+    done = client.get(f"/review/{referral.reference}?done=redeliver")
+    assert "The referral will be sent again." in done.text
+
+
+def test_send_again_says_so_when_nothing_was_waiting(
+    session: Session, officer, supervisor, team, client: Browserless
+) -> None:
+    """Already sent again by another supervisor (or delivered): the second "Send again" says
+    nothing was sent, never "will be sent again"."""
+    referral = make_referral(session, officer)
+    service.approve(
+        session=session,
+        supervisor=supervisor,
+        reference=referral.reference,
+        expected_version=1,
+        comment=AGREED,
+    )
+    delivery = session.exec(select(Delivery).where(Delivery.referral_id == referral.id)).one()
+    delivery.status = "failed"
+    session.add(delivery)
+    session.commit()
+    client.log_in(supervisor.user.username, "correct horse battery")
+    client.get(f"/review/{referral.reference}")
+    first = client.form(f"/review/{referral.reference}/redeliver")
+    assert first.headers["location"].endswith("?done=redeliver")
+    second = client.form(f"/review/{referral.reference}/redeliver")
+    assert second.status_code == 303
+    assert second.headers["location"].endswith("?done=redeliver_nothing")
+    page = client.get(second.headers["location"])
+    check_page(page.text)
+    assert "Nothing was sent again" in page.text
+    assert "will be sent again" not in page.text
+    assert _actions(session).count("referral.delivery_retried") == 1

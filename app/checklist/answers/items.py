@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from app.checklist.promptset import PromptSet, PromptType
+from app.text import strip_bidi
 
 ITEM_ID = "id"
 CHILDREN = "children"
@@ -240,6 +241,8 @@ def _strip(
                 else copy.deepcopy(item)
                 for i, item in enumerate(value)
             ]
+        elif isinstance(value, str):
+            out[key] = strip_bidi(value)  # invisible, and able to show a name reversed
         else:
             out[key] = copy.deepcopy(value)
     return out
