@@ -19,7 +19,7 @@ from sqlmodel import Session
 from app.accounts.deps import require_roles
 from app.accounts.models import Role
 from app.accounts.service import Principal
-from app.checklist import promptset, risk
+from app.checklist import lifecycle, promptset, risk
 from app.checklist import service as checklist
 from app.checklist.models import Incident
 from app.checklist.schemas import (
@@ -220,7 +220,7 @@ def close_incident(
     if_match: IfMatch = None,
 ) -> IncidentOut | JSONResponse:
     try:
-        incident = checklist.close_no_child(
+        incident = lifecycle.close_no_child(
             session=session,
             officer=officer,
             incident_id=incident_id,

@@ -13,7 +13,7 @@ from app.accounts.deps import require_roles
 from app.accounts.models import Role
 from app.accounts.service import Principal
 from app.checklist import answers as engine
-from app.checklist import navigation, screen_service, screens, service
+from app.checklist import lifecycle, navigation, screen_service, screens, service
 from app.checklist.answers import items
 from app.checklist.models import IncidentStatus
 from app.checklist.pages import locked
@@ -311,9 +311,9 @@ def close(
     request: Request, session: SessionDep, officer: Officer, incident_id: uuid.UUID
 ) -> Response:
     try:
-        service.close_no_child(session=session, officer=officer, incident_id=incident_id)
+        lifecycle.close_no_child(session=session, officer=officer, incident_id=incident_id)
     except service.IncidentLocked:
         return locked(request, session, officer, incident_id)
-    except service.CannotClose:  # the answers changed since the page was drawn
+    except lifecycle.CannotClose:  # the answers changed since the page was drawn
         return _close_page(request, session, officer, incident_id)
     return redirect(request, navigation.incident_url(incident_id))

@@ -52,11 +52,6 @@ class StaleRevision(DomainError):
         self.incident = incident
 
 
-class CannotClose(DomainError):
-    status_code = 422
-    code = "cannot_close"
-
-
 def prompt_set_of(incident: Incident) -> promptset.PromptSet:
     """The version the incident was answered under: it is always shown with that version."""
     return promptset.load_version(incident.prompt_set_version)
@@ -66,7 +61,7 @@ def prompt_set_of_version(version: int) -> promptset.PromptSet:
     return promptset.load_version(version)
 
 
-def _audit(
+def record_change(
     session: Session, officer: Principal, action: str, incident: Incident, **detail: Any
 ) -> None:
     audit.record(
@@ -94,7 +89,7 @@ def start(*, session: Session, officer: Principal, client_uuid: uuid.UUID) -> tu
         prompt_set_version=promptset.current().version,
     )
     session.add(incident)
-    _audit(session, officer, "incident.created", incident)
+    record_change(session, officer, "incident.created", incident)
     try:
         session.commit()
     except IntegrityError:  # the same client UUID, twice at once: the other request won
@@ -203,7 +198,7 @@ def store(
         incident.revision += 1
         incident.updated_at = utcnow()
         session.add(incident)
-        _audit(session, officer, "incident.answers_saved", incident, prompts=prompts[:50])
+        record_change(session, officer, "incident.answers_saved", incident, prompts=prompts[:50])
     session.commit()
 
 
@@ -282,75 +277,3 @@ def submission_extras(
     if answers.get(DECLARATION) is False and DECLARATION not in extras:
         extras.append(DECLARATION)
     return extras
-
-
-def freeze(
-    *, session: Session, incident: Incident, answers: dict[str, Any], reference: str
-) -> None:
-    """Submitted as referral ``reference`` (by the referrals package, in its transaction, with
-    the row locked by its first read): the answers are frozen as submitted, hidden answers
-    dropped, and the draft can no longer change here."""
-    incident.answers = answers
-    incident.reference = reference
-    incident.revision += 1
-    incident.status = IncidentStatus.SUBMITTED
-    incident.updated_at = utcnow()
-    session.add(incident)
-
-
-def reopen(*, session: Session, incident_id: uuid.UUID) -> None:
-    """Open a submitted incident's answers again for amending (its referral was returned), in
-    the caller's transaction: the row is locked, and a copy drawn before is now out of date."""
-    query = select(Incident).where(Incident.id == incident_id).with_for_update()
-    incident = session.exec(query.execution_options(populate_existing=True)).first()
-    if incident is None:
-        return
-    incident.status = IncidentStatus.DRAFT
-    incident.revision += 1
-    incident.updated_at = utcnow()
-    session.add(incident)
-
-
-NO_CHILD_REASON = "gate.no_child_reason"
-
-
-def close_no_child(
-    *,
-    session: Session,
-    officer: Principal,
-    incident_id: uuid.UUID,
-    if_match: int | None = None,
-    reason: str | None = None,
-) -> Incident:
-    """Close at the gate: no child present or linked, and no pregnancy; the reason is required
-    (saved before, or given here as ``reason``, checked like any answer). Closing freezes the
-    answers: those hidden by the gate's answers are dropped. Closing again is a retry: the
-    closed incident is returned and nothing changes."""
-    incident = get_own(session=session, officer=officer, incident_id=incident_id, for_update=True)
-    if incident.status == IncidentStatus.NO_CHILD:
-        session.rollback()
-        return incident  # a retried request
-    if incident.status != IncidentStatus.DRAFT:
-        raise IncidentLocked()
-    check_revision(incident, if_match)
-    ps = prompt_set_of(incident)
-    current: Mapping[str, Any] = incident.answers
-    if reason is not None:
-        result = preview(ps, current, {NO_CHILD_REASON: reason})
-        if result.errors:
-            session.rollback()
-            raise CannotClose()
-        current = result.answers
-    answers, _ = engine.prune_hidden(ps, current)
-    if not gate_closes(answers) or not engine.has_answer(answers.get(NO_CHILD_REASON)):
-        session.rollback()
-        raise CannotClose()
-    incident.answers = answers
-    incident.revision += 1
-    incident.status = IncidentStatus.NO_CHILD
-    incident.closed_at = utcnow()
-    incident.updated_at = incident.closed_at
-    session.add(incident)
-    _audit(session, officer, "incident.closed_no_child", incident)
-    session.commit()
-    return incident

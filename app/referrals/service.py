@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from app.accounts.service import Principal
 from app.audit import service as audit
 from app.checklist import answers as engine
+from app.checklist import lifecycle
 from app.checklist import service as checklist
 from app.checklist.models import Incident, IncidentStatus
 from app.errors import DomainError, InvalidTransition, NotFound
@@ -126,7 +127,7 @@ def submit(
             submitted_at=now,
         )
     )
-    checklist.freeze(
+    lifecycle.freeze(
         session=session, incident=incident, answers=answers, reference=referral.reference
     )
     audit.record(

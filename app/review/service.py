@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.service import Principal
 from app.audit import service as audit
-from app.checklist import service as checklist
+from app.checklist import lifecycle
 from app.errors import DomainError, InvalidTransition, NotFound
 from app.referrals import access
 from app.referrals.models import DecisionKind, Delivery, Referral, ReferralStatus, ReviewDecision
@@ -170,7 +170,7 @@ def return_to_officer(
     referral = _lock_for_decision(session, supervisor, reference, expected_version)
     referral.status = ReferralStatus.RETURNED
     _record(session, supervisor, referral, DecisionKind.RETURNED, comment, quality=marks)
-    checklist.reopen(session=session, incident_id=referral.incident_id)
+    lifecycle.reopen(session=session, incident_id=referral.incident_id)
     session.commit()
     return referral
 
