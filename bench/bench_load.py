@@ -39,7 +39,9 @@ def answers_for(version: int) -> dict[str, Any]:
         builders = importlib.import_module(module)
     except ModuleNotFoundError:
         raise SystemExit(f"the server serves prompt set v{version}: {module} is needed") from None
-    build = getattr(builders, "complete_answers" if version == 1 else f"complete_answers_v{version}")
+    build = getattr(
+        builders, "complete_answers" if version == 1 else f"complete_answers_v{version}"
+    )
     answers: dict[str, Any] = build()
     return answers
 

@@ -44,11 +44,10 @@ def seed_users(url: str, officers: int, supervisors: int = 1) -> tuple[list[str]
     os.environ.setdefault("ENVIRONMENT", "development")  # this process only seeds
     from sqlmodel import Session
 
+    from app.accounts.models import Role, SecondFactorRule
     from app.db import make_engine
     from tests.factories import make_team, make_user
     from tests.helpers import migrate
-
-    from app.accounts.models import Role, SecondFactorRule
 
     eng = make_engine(url)
     migrate(eng)

@@ -81,6 +81,46 @@ def rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
                     cmd,
                 )
             )
+    out += lighthouse_rows(folder) + scale_rows(folder)
+    return out
+
+
+def lighthouse_rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
+    found = _read(folder, "lighthouse")
+    if not found:
+        return []
+    return [
+        (
+            f"Lighthouse mobile, {name}",
+            "each ≥ 98",
+            f"performance {p['performance']}, accessibility {p['accessibility']}, "
+            f"best practices {p['best-practices']}; LCP {p['lcp_ms']} ms, TBT {p['tbt_ms']} ms",
+            found["machine"],
+            "bench/bench_lighthouse.py",
+        )
+        for name, p in found["pages"].items()
+    ]
+
+
+def scale_rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
+    out: list[tuple[str, str, str, str, str]] = []
+    for db in ("sqlite", "postgres"):
+        found = _read(folder, f"scale-{db}")
+        if not found:
+            continue
+        cmd = "bench/bench_scale.py" + (" --postgres" if db == "postgres" else "")
+        for run in found["runs"]:
+            for query, after in run["after_ms"].items():
+                before = run["before_ms"][query]
+                out.append(
+                    (
+                        f"{query}, {run['size']:,} incidents, {found['database']}",
+                        "how it grows",
+                        f"{after} ms (without the scale indexes: {before} ms)",
+                        found["machine"],
+                        cmd,
+                    )
+                )
     return out
 
 
