@@ -103,25 +103,28 @@ def lighthouse_rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
 
 
 def scale_rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
-    out: list[tuple[str, str, str, str, str]] = []
-    for db in ("sqlite", "postgres"):
-        found = _read(folder, f"scale-{db}")
-        if not found:
-            continue
-        cmd = "bench/bench_scale.py" + (" --postgres" if db == "postgres" else "")
-        for run in found["runs"]:
+    """One row per query and database: its time at each size, and without the scale indexes."""
+    grown: dict[tuple[str, str], list[str]] = {}
+    where: dict[str, tuple[str, str]] = {}
+    for path in sorted(folder.glob("scale-*.json")):  # one file per database (and run)
+        found = json.loads(path.read_text())
+        db = found["database"]
+        cmd = "bench/bench_scale.py" + (" --postgres" if db != "SQLite" else "")
+        where[db] = (found["machine"], cmd)
+        for run in sorted(found["runs"], key=lambda r: r["size"]):
             for query, after in run["after_ms"].items():
-                before = run["before_ms"][query]
-                out.append(
-                    (
-                        f"{query}, {run['size']:,} incidents, {found['database']}",
-                        "how it grows",
-                        f"{after} ms (without the scale indexes: {before} ms)",
-                        found["machine"],
-                        cmd,
-                    )
+                grown.setdefault((query, db), []).append(
+                    f"{run['size']:,}: {after} ms ({run['before_ms'][query]})"
                 )
-    return out
+    return [
+        (
+            f"{query}, {db} (incidents: ms, without the scale indexes in brackets)",
+            "how it grows",
+            "; ".join(sizes),
+            *where[db],
+        )
+        for (query, db), sizes in grown.items()
+    ]
 
 
 def main() -> None:
