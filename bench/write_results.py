@@ -104,7 +104,7 @@ def lighthouse_rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
 
 def scale_rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
     """One row per query and database: its time at each size, and without the scale indexes."""
-    grown: dict[tuple[str, str], list[str]] = {}
+    grown: dict[tuple[str, str], list[tuple[int, str]]] = {}
     where: dict[str, tuple[str, str]] = {}
     for path in sorted(folder.glob("scale-*.json")):  # one file per database (and run)
         found = json.loads(path.read_text())
@@ -114,13 +114,13 @@ def scale_rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
         for run in sorted(found["runs"], key=lambda r: r["size"]):
             for query, after in run["after_ms"].items():
                 grown.setdefault((query, db), []).append(
-                    f"{run['size']:,}: {after} ms ({run['before_ms'][query]})"
+                    (run["size"], f"{run['size']:,}: {after} ms ({run['before_ms'][query]})")
                 )
     return [
         (
             f"{query}, {db} (incidents: ms, without the scale indexes in brackets)",
             "how it grows",
-            "; ".join(sizes),
+            "; ".join(text for _, text in sorted(sizes)),
             *where[db],
         )
         for (query, db), sizes in grown.items()
