@@ -59,7 +59,9 @@ test-postgres: $(VENV)/.test static
 	ENVIRONMENT=test bash scripts/with-postgres.sh $(PYTEST) -q -m "not browser"
 
 # Benchmarks (scripts that print figures, not tests): page weight, latency against the static
-# floor and 200 officers' load, on SQLite and a throwaway PostgreSQL; writes bench/RESULTS.md.
+# floor, 200 officers' load, Lighthouse (mobile) and the queue and dashboard at 100,000 and
+# 1,000,000 incidents, on SQLite and a throwaway PostgreSQL; writes bench/RESULTS.md. Long: the
+# scale runs alone take about half an hour on 2 cores.
 bench: $(VENV)/.test static
 	mkdir -p bench/out
 	$(BIN)/python bench/bench_weight.py --json bench/out/weight.json
@@ -67,6 +69,9 @@ bench: $(VENV)/.test static
 	bash scripts/with-postgres.sh $(BIN)/python bench/bench_latency.py --postgres --json bench/out/latency-postgres.json
 	$(BIN)/python bench/bench_load.py --json bench/out/load-sqlite.json
 	bash scripts/with-postgres.sh $(BIN)/python bench/bench_load.py --postgres --json bench/out/load-postgres.json
+	$(BIN)/python bench/bench_lighthouse.py --json bench/out/lighthouse.json
+	$(BIN)/python bench/bench_scale.py --json bench/out/scale-sqlite.json
+	bash scripts/with-postgres.sh $(BIN)/python bench/bench_scale.py --postgres --json bench/out/scale-postgres.json
 	$(BIN)/python bench/write_results.py bench/out
 
 lint: $(VENV)/.test

@@ -81,7 +81,50 @@ def rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
                     cmd,
                 )
             )
+    out += lighthouse_rows(folder) + scale_rows(folder)
     return out
+
+
+def lighthouse_rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
+    found = _read(folder, "lighthouse")
+    if not found:
+        return []
+    return [
+        (
+            f"Lighthouse mobile, {name}",
+            "each ≥ 98",
+            f"performance {p['performance']}, accessibility {p['accessibility']}, "
+            f"best practices {p['best-practices']}; LCP {p['lcp_ms']} ms, TBT {p['tbt_ms']} ms",
+            found["machine"],
+            "bench/bench_lighthouse.py",
+        )
+        for name, p in found["pages"].items()
+    ]
+
+
+def scale_rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
+    """One row per query and database: its time at each size, and without the scale indexes."""
+    grown: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    where: dict[str, tuple[str, str]] = {}
+    for path in sorted(folder.glob("scale-*.json")):  # one file per database (and run)
+        found = json.loads(path.read_text())
+        db = found["database"]
+        cmd = "bench/bench_scale.py" + (" --postgres" if db != "SQLite" else "")
+        where[db] = (found["machine"], cmd)
+        for run in sorted(found["runs"], key=lambda r: r["size"]):
+            for query, after in run["after_ms"].items():
+                grown.setdefault((query, db), []).append(
+                    (run["size"], f"{run['size']:,}: {after} ms ({run['before_ms'][query]})")
+                )
+    return [
+        (
+            f"{query}, {db} (incidents: ms, without the scale indexes in brackets)",
+            "how it grows",
+            "; ".join(text for _, text in sorted(sizes)),
+            *where[db],
+        )
+        for (query, db), sizes in grown.items()
+    ]
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import Index
 from sqlmodel import JSON, Column, Field, SQLModel, String
 
 from app.models_base import UTCDateTime, utcnow
@@ -19,6 +20,9 @@ class IncidentStatus(StrEnum):
 
 
 class Incident(SQLModel, table=True):
+    # The coach's dashboard reads a team's incidents by when they were started.
+    __table_args__ = (Index("ix_incident_team_id_created_at", "team_id", "created_at"),)
+
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     client_uuid: uuid.UUID = Field(unique=True)  # made by the client: a retry never duplicates
     officer_id: uuid.UUID = Field(foreign_key="app_user.id", index=True)

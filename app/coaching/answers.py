@@ -65,8 +65,27 @@ def _walk(
                     yield from _walk(p.prompts, item, inner, answers)
 
 
-def completion(ps: PromptSet, answers: Mapping[str, Any]) -> Completion:
+@dataclass(frozen=True)
+class Facts:
+    completion: Completion
+    children: list[ChildFacts]
+
+
+def facts(ps: PromptSet, answers: Mapping[str, Any]) -> Facts:
+    """Completion and each child's facts from one pruning of the answers (the costly part)."""
     pruned, _ = engine.prune_hidden(ps, answers)
+    return Facts(_completion(ps, pruned), _children(ps, pruned))
+
+
+def completion(ps: PromptSet, answers: Mapping[str, Any]) -> Completion:
+    return _completion(ps, engine.prune_hidden(ps, answers)[0])
+
+
+def children(ps: PromptSet, answers: Mapping[str, Any]) -> list[ChildFacts]:
+    return _children(ps, engine.prune_hidden(ps, answers)[0])
+
+
+def _completion(ps: PromptSet, pruned: Mapping[str, Any]) -> Completion:
     marks: list[bool] = []
     for section in ps.sections:
         if not engine.is_visible(section.when, None, pruned):
@@ -94,12 +113,11 @@ def _applies(ps: PromptSet, prompt_id: str, child: Mapping[str, Any], answers: A
     )
 
 
-def children(ps: PromptSet, answers: Mapping[str, Any]) -> list[ChildFacts]:
-    pruned, _ = engine.prune_hidden(ps, answers)
-    facts = []
+def _children(ps: PromptSet, pruned: Mapping[str, Any]) -> list[ChildFacts]:
+    found = []
     for child in _items(pruned, CHILDREN):
         spoken = child.get("child.spoken_to") is True
-        facts.append(
+        found.append(
             ChildFacts(
                 seen_applies=_applies(ps, "child.seen", child, pruned),
                 seen=child.get("child.seen") is True,
@@ -110,7 +128,7 @@ def children(ps: PromptSet, answers: Mapping[str, Any]) -> list[ChildFacts]:
                 demeanour=engine.has_answer(child.get("observed.demeanour")),
             )
         )
-    return facts
+    return found
 
 
 def child_identified(answers: Mapping[str, Any]) -> bool:

@@ -102,13 +102,13 @@ def compute(records: Iterable[Record], now: datetime) -> dict[str, Figure]:
             b.count("no_child", iid)
         b.share("child_identified", iid, read.child_identified(answers))
         b.share("referrals", iid, record.referral is not None)
-        ps = read.prompt_set(incident.prompt_set_version)
-        if ps is not None:
-            done = read.completion(ps, answers)
+        facts = record.facts
+        if facts is not None:
+            done = facts.completion
             b.share("completion", iid, True, done.answered)
             if done.applicable > done.answered:
                 b.share("completion", iid, False, done.applicable - done.answered)
-            for child in read.children(ps, answers):
+            for child in facts.children:
                 if child.spoken_to:
                     b.share("voice_words", iid, child.words)
                     b.share("spoken_alone", iid, child.alone)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.checklist.models import Incident
+from app.coaching import answers as read
 from app.coaching.scope import Period, Scope
 from app.referrals.models import Referral, ReferralVersion, ReviewDecision
 
@@ -21,6 +23,13 @@ class Record:
     referral: Referral | None = None
     versions: list[ReferralVersion] = field(default_factory=list)  # oldest first
     decisions: list[ReviewDecision] = field(default_factory=list)  # oldest first
+
+    @cached_property
+    def facts(self) -> read.Facts | None:
+        """What the figures read in the answers: worked out once, however many of the
+        dashboard's tables count this incident (None under a prompt set this build lacks)."""
+        ps = read.prompt_set(self.incident.prompt_set_version)
+        return None if ps is None else read.facts(ps, self.incident.answers)
 
 
 def incident_query(scope: Scope, since: datetime, until: datetime) -> SelectOfScalar[Incident]:

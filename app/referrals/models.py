@@ -21,6 +21,13 @@ class ReferralStatus(StrEnum):
 
 
 class Referral(SQLModel, table=True):
+    __table_args__ = (
+        # The supervisor's queue (a team's referrals by status, oldest first) and the coach's
+        # dashboard (a team's referrals by when they were first submitted).
+        Index("ix_referral_team_id_status_submitted_at", "team_id", "status", "submitted_at"),
+        Index("ix_referral_team_id_created_at", "team_id", "created_at"),
+    )
+
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     incident_id: uuid.UUID = Field(foreign_key="incident.id", unique=True)
     reference: str = Field(max_length=20, unique=True)  # TC-2026-000123

@@ -96,3 +96,31 @@ def test_period_filters_by_when_the_incident_was_started(session: Session, world
     )
     october = Period("custom", date(2026, 10, 1), date(2026, 10, 31))
     assert compute(session, world.force(), october)["incidents"].incidents == world.ids("I8")
+
+
+def test_the_dashboard_reads_each_incidents_answers_once(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The figures, team and week tables count the same incidents: the answer engine's pruning
+    (the costly part, bench/bench_scale.py) runs once an incident, not once a table."""
+    from app.checklist import answers as engine
+    from app.coaching import dashboard
+
+    pruned: list[object] = []
+    real = engine.prune_hidden
+
+    def counting(ps: object, given: object) -> object:
+        pruned.append(given)
+        return real(ps, given)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(answers.engine, "prune_hidden", counting)
+    board = dashboard.build(
+        session=session,
+        scope=world.force(),
+        period=PERIOD,
+        teams=[world.a, world.b],
+        now=NOW,
+    )
+    assert board.figures["incidents"].count == 6
+    assert len(pruned) == 6
+    assert board.figures == compute(session, world.force())
