@@ -1,7 +1,7 @@
 """indexes for the supervisor's queue and the coach's dashboard at scale
 
 Revision ID: 3f6b2d9e8a71
-Revises: a9d3f1c7e2b5
+Revises: b6c1d8e2f4a7
 Create Date: 2026-12-01 00:45:00
 
 bench/bench_scale.py measured the queue and the dashboard with and without them at 100,000
@@ -14,7 +14,7 @@ from typing import Sequence, Union
 from alembic import op
 
 revision: str = "3f6b2d9e8a71"
-down_revision: Union[str, Sequence[str], None] = "a9d3f1c7e2b5"
+down_revision: Union[str, Sequence[str], None] = "b6c1d8e2f4a7"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
