@@ -6,7 +6,7 @@ under: the questions' and options' words come from the prompt set, the answers f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -38,7 +38,7 @@ class Entry:
     """One item of a list (an adult, an injury): its title and rows."""
 
     title: str
-    rows: list[Row]
+    rows: list[Any]  # Row here, the v2 document's Row there
 
 
 @dataclass
@@ -93,12 +93,20 @@ def rows(prompts: Iterable[Prompt], data: Mapping[str, Any], *, within: int = 0)
     return out
 
 
-def _entries(prompt: Prompt, items: Any, title: str) -> list[Entry]:
+def entries(
+    prompt: Prompt, items: Any, title: str, rows_of: Callable[..., list[Any]] | None = None
+) -> list[Any]:
+    """An entry (a title and its rows) for each item of a list: an injury, an adult. ``rows_of``
+    makes the rows (the v2 document's rows also say "not known")."""
     if not isinstance(items, list):
         return []
+    make_rows = rows_of or rows
     label = (prompt.item_label or "").capitalize()
     return [
-        Entry(title.format(label=label, n=n, name=item.get("name", "")), rows(prompt.prompts, item))
+        Entry(
+            title.format(label=label, n=n, name=item.get("name", "")),
+            make_rows(prompt.prompts, item),
+        )
         for n, item in enumerate(items, start=1)
         if isinstance(item, Mapping)
     ]
@@ -128,11 +136,9 @@ def present(doc: Mapping[str, Any]) -> DocumentView:
             got = rows(section.prompts, child.get(part) or {})
             setattr(shown, part, got)
         shown.words = (child.get("voice") or {}).get("words")
-        shown.injuries = _entries(
-            ps.prompt("observed.injuries"), child.get(INJURIES), "{label} {n}"
-        )
+        shown.injuries = entries(ps.prompt("observed.injuries"), child.get(INJURIES), "{label} {n}")
         children.append(shown)
-    adults = _entries(
+    adults = entries(
         ps.prompt("household.adults"), (doc.get("household") or {}).get("adults"), "{name}"
     )
     return DocumentView(sections, titles, children, adults, police_protection)

@@ -17,7 +17,7 @@ from app.checklist.promptset import Prompt, PromptType
 from app.referrals import document_layout as layout
 from app.referrals import document_view
 from app.referrals.document_answers import CHILDREN, POLICE_PROTECTION, slot
-from app.referrals.document_view import WORDS, DocumentView, _get, _raw
+from app.referrals.document_view import WORDS, DocumentView, Entry, _get, _raw
 
 NOT_KNOWN: Final = frozenset({"not_known", "unknown"})
 V1_SCHEMA: Final = "referral-v1"
@@ -29,12 +29,6 @@ class Row:
     value: str
     long: bool  # free text: keep its line breaks
     not_known: bool = False  # asked, and the answer was "not known"
-
-
-@dataclass(frozen=True)
-class Entry:
-    title: str
-    rows: list[Row]
 
 
 @dataclass
@@ -81,14 +75,7 @@ def rows(prompts: Iterable[Prompt], data: Mapping[str, Any], *, within: int = 0)
 
 
 def _entries(prompt: Prompt, items: Any, title: str) -> list[Entry]:
-    if not isinstance(items, list):
-        return []
-    label = (prompt.item_label or "").capitalize()
-    return [
-        Entry(title.format(label=label, n=n, name=item.get("name", "")), rows(prompt.prompts, item))
-        for n, item in enumerate(items, start=1)
-        if isinstance(item, Mapping)
-    ]
+    return document_view.entries(prompt, items, title, rows)
 
 
 def present(doc: Mapping[str, Any]) -> DocumentViewV2:
