@@ -145,6 +145,10 @@ ACCESS: dict[str, Rule] = {
     "GET /coaching/samples/cases/{case_id}": only(COACH, scoped=True),
     "POST /coaching/samples/cases/{case_id}": only(COACH, scoped=True),
     "POST /coaching/samples/cases/{case_id}/feedback": only(COACH, scoped=True),
+    "GET /coaching/training": only(COACH),
+    "GET /coaching/training/{user_id}": only(COACH, scoped=True),
+    "POST /coaching/training/{user_id}": only(COACH, scoped=True),
+    "POST /coaching/training/{user_id}/remove": only(COACH, scoped=True),
     "GET /feedback": only(OFFICER),
     "POST /feedback/{feedback_id}/acknowledge": only(OFFICER, scoped=True),
     # The MASH reports outcomes with its own bearer token (app/coaching/api.py)

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from app.accounts.models import Team
 from app.coaching import figures as figs
-from app.coaching import notice, quality, rubric, sampling
+from app.coaching import notice, quality, rubric, sampling, training_table
 from app.coaching.charts import Bar, Chart
 from app.coaching.listing import incident_table, type_label
 from app.coaching.models import ScopeKind
@@ -212,6 +212,7 @@ def build(
     team_table, team_chart = teams_table(records, shown_teams, (audit, checks), period, now)
     check_tables, check_chart = quality_tables(checks, audit, shown_teams)
     week_table, week_chart = weeks_table(records, period, scope, now)
+    trained, trained_chart = training_table.table_and_chart(session=session, teams=shown_teams)
     for table in (
         figures_table(found, link),
         types_table(found, link),
@@ -220,9 +221,10 @@ def build(
         *notice_tables(session=session, records=records, scope=scope, period=period, now=now),
         *audit_tables(audit, shown_teams),
         *check_tables,
+        trained,
     ):
         board.tables[table.id] = table
-    board.charts = [week_chart, team_chart, check_chart]
+    board.charts = [week_chart, team_chart, check_chart, trained_chart]
     return board
 
 

@@ -1,5 +1,6 @@
-"""Coaching: audit samples and their scores, feedback to officers, (The MASH clients and what
-each MASH decided, ``MashOutcome``, are facts about referrals: app/referrals/models.py.)"""
+"""Coaching: audit samples and their scores, feedback to officers, officers' training. (The MASH
+clients and what each MASH decided, ``MashOutcome``, are facts about referrals:
+app/referrals/models.py.)"""
 
 from __future__ import annotations
 
@@ -79,3 +80,16 @@ class Feedback(SQLModel, table=True):
     text: str = Field(max_length=5000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class TrainingRecord(SQLModel, table=True):
+    """That an officer completed Think Child training, and when. One row per officer: a
+    correction changes it, a removal deletes it; both are in the audit log with the old date."""
+
+    __tablename__ = "training_record"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    officer_id: uuid.UUID = Field(foreign_key="app_user.id", unique=True, ondelete="CASCADE")
+    completed_on: date
+    recorded_by: uuid.UUID = Field(foreign_key="app_user.id")
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,5 +1,6 @@
 """The coach's pages: the dashboard, the incidents behind each figure, an incident (read only)
-and each table as CSV. This router also carries the audit, feedback and MASH outcome routes."""
+and each table as CSV. This router also carries the audit, feedback, training and MASH outcome
+routes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.coaching import api, dashboard, listing, officer_routes, reading, sample_routes
+from app.coaching import (
+    api,
+    dashboard,
+    listing,
+    officer_routes,
+    reading,
+    sample_routes,
+    training_routes,
+)
 from app.coaching import scope as scopes
 from app.coaching.deps import Coach, Selected
 from app.coaching.tables import Table, to_csv
@@ -21,6 +30,7 @@ from app.web import client_ip, render
 router = APIRouter(tags=["coaching"], include_in_schema=False)
 router.include_router(sample_routes.router)
 router.include_router(officer_routes.router)
+router.include_router(training_routes.router)
 router.add_route(api.OUTCOME_PATH, api.outcome, methods=["POST"], include_in_schema=False)
 
 
