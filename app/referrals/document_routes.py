@@ -18,7 +18,14 @@ from app.accounts.service import Principal
 from app.checklist.schemas import ErrorOut
 from app.db import SessionDep
 from app.errors import NotFound
-from app.referrals import document, document_pdf, document_view, document_view_v2, schema_gen
+from app.referrals import (
+    document,
+    document_pdf,
+    document_view,
+    document_view_v2,
+    schema_gen,
+    service,
+)
 from app.web import client_ip, render
 
 router = APIRouter(tags=["referrals"])
@@ -104,11 +111,15 @@ def document_page(
     version: Version = None,
 ) -> Response:
     doc = _open(request, session, principal, reference, "page", version)
+    latest = doc["version"] == doc["latest_version"]
     return render(
         request,
         "referrals/document.html",
         principal=principal,
         doc=doc,
+        outcome=service.latest_outcome(session=session, reference=doc["reference"])
+        if latest
+        else None,
         view=document_view_v2.present_any(doc),
         when=document_view.when,
         links=True,

@@ -189,6 +189,18 @@ def outcomes_of(*, session: Session, referral_id: uuid.UUID) -> list[MashOutcome
     return list(session.exec(query.order_by(col(MashOutcome.decided_at))))
 
 
+def latest_outcome(*, session: Session, reference: str) -> MashOutcome | None:
+    """The MASH's latest decision about a referral: the last decided (of two decided at the same
+    time, the last received). Callers have already checked that the reader may see it."""
+    query = (
+        select(MashOutcome)
+        .join(Referral, col(Referral.id) == col(MashOutcome.referral_id))
+        .where(Referral.reference == reference)
+        .order_by(col(MashOutcome.decided_at).desc(), col(MashOutcome.received_at).desc())
+    )
+    return session.exec(query).first()
+
+
 def return_comments(*, session: Session, referral_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     """For each referral, what the supervisor asked to change when they last returned it."""
     if not referral_ids:
