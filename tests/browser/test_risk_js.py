@@ -1,0 +1,86 @@
+"""Offline, the officer gets the risk suggestion they would get online: every shared risk case
+(``tests/checklist/risk_cases.json``, graded by the Python rules and checked against them by
+``tests/checklist/test_risk_cases.py``) gives the same grade and reasons, in the same order, in
+Chromium through ``static/js/risk/assess.mjs``, imported from the running app as the offline
+screens import it. The JS rules are the Python rules one for one: same names, same order, same
+reason codes and grades."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Browser
+
+from app.checklist.risk import RULES_BY_VERSION, reason_codes
+from app.checklist.risk import rules_v2 as python_v2
+from app.checklist.risk.grades import REASON_GRADES as PYTHON_V1_GRADES
+from tests.browser.conftest import PHONE
+from tests.checklist.test_risk_cases import CASES
+
+RUN = """async (cases) => {
+  const m = await import("/static/js/risk/assess.mjs");
+  return cases.map((c) => {
+    try {
+      return m.assess(c.answers, { version: c.version, on: c.on });
+    } catch (error) {
+      return { thrown: String(error) };
+    }
+  });
+}"""
+
+RULES = """async () => {
+  const m = await import("/static/js/risk/assess.mjs");
+  const names = (v) => m.RULES_BY_VERSION[v].map((rule) => rule.name);
+  let unknown = null;
+  try { m.assess({}, { version: 3 }); } catch (error) { unknown = error.name; }
+  return {
+    names: { 1: names(1), 2: names(2) },
+    grades: m.REASON_GRADES_BY_VERSION,
+    unknown,
+    today: m.assess({}, { version: 2 }),
+  };
+}"""
+
+
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _open(browser: Browser, base_url: str) -> Any:
+    context = browser.new_context(base_url=base_url, **PHONE)
+    page = context.new_page()
+    page.goto("/login")
+    return context, page
+
+
+def test_every_shared_case_gives_the_same_grade_and_reasons_in_chromium(
+    browser: Browser, live_server: str
+) -> None:
+    context, page = _open(browser, live_server)
+    try:
+        results = page.evaluate(RUN, CASES)
+    finally:
+        context.close()
+    assert len(results) == len(CASES)
+    wrong = [
+        (c["name"], c["expected"], got)
+        for c, got in zip(CASES, results, strict=True)
+        if got != c["expected"]
+    ]
+    assert wrong == []
+
+
+def test_the_js_rules_are_the_python_rules_one_for_one(browser: Browser, live_server: str) -> None:
+    context, page = _open(browser, live_server)
+    try:
+        found = page.evaluate(RULES)
+    finally:
+        context.close()
+    for version, rules in RULES_BY_VERSION.items():
+        assert found["names"][str(version)] == [_camel(rule.__name__) for rule in rules]
+        assert set(found["grades"][str(version)]) == reason_codes(version)
+    assert found["grades"]["1"] == {code: g.value for code, g in PYTHON_V1_GRADES.items()}
+    assert found["grades"]["2"] == {code: g.value for code, g in python_v2.REASON_GRADES.items()}
+    assert found["unknown"] == "RangeError"  # as Python's ValueError: no rules for version 3
+    assert found["today"] == {"grade": "standard", "reasons": []}
