@@ -7,11 +7,12 @@ reason codes and grades."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from playwright.sync_api import Browser
 
-from app.checklist.risk import RULES_BY_VERSION, reason_codes
+from app.checklist.risk import RULES_BY_VERSION, assess, reason_codes
 from app.checklist.risk import rules_v2 as python_v2
 from app.checklist.risk.grades import REASON_GRADES as PYTHON_V1_GRADES
 from tests.browser.conftest import PHONE
@@ -31,6 +32,7 @@ RUN = """async (cases) => {
 RULES = """async () => {
   const m = await import("/static/js/risk/assess.mjs");
   const names = (v) => m.RULES_BY_VERSION[v].map((rule) => rule.name);
+  const born = { children: [{ "child.dob": "2025-03-10", "observed.injury": true }] };
   let unknown = null;
   try { m.assess({}, { version: 3 }); } catch (error) { unknown = error.name; }
   return {
@@ -38,6 +40,12 @@ RULES = """async () => {
     grades: m.REASON_GRADES_BY_VERSION,
     unknown,
     today: m.assess({}, { version: 2 }),
+    // no incident date: ages on `on`, a "YYYY-MM-DD" or a Date (its UTC date)
+    onDay: [
+      m.assess(born, { version: 1, on: "2026-03-09" }),
+      m.assess(born, { version: 1, on: new Date("2026-03-09T23:30:00Z") }),
+      m.assess(born, { version: 1, on: new Date("2026-03-10T00:30:00Z") }),
+    ].map((r) => r.reasons.map((reason) => reason.code)),
   };
 }"""
 
@@ -84,3 +92,7 @@ def test_the_js_rules_are_the_python_rules_one_for_one(browser: Browser, live_se
     assert found["grades"]["2"] == {code: g.value for code, g in python_v2.REASON_GRADES.items()}
     assert found["unknown"] == "RangeError"  # as Python's ValueError: no rules for version 3
     assert found["today"] == {"grade": "standard", "reasons": []}
+    assert found["onDay"] == [["baby_injured"], ["baby_injured"], ["injury_observed"]]
+    born = {"children": [{"child.dob": "2025-03-10", "observed.injury": True}]}
+    assert assess(born, on=date(2026, 3, 9)).codes == ("baby_injured",)  # as Python says
+    assert assess(born, on=date(2026, 3, 10)).codes == ("injury_observed",)

@@ -104,6 +104,30 @@ def _issue_9() -> Named:
     yield "child pushed by another child", incident(pushed)
 
 
+def _v2_brief() -> Named:
+    """The examples in think-child-v2.md's risk rules, besides issue 9's."""
+    yield (
+        "brief v2: Amy (4 months) was not seen; no safe sleep",
+        incident(baby(child__seen=False), home__conditions=["no_safe_sleep"]),
+    )
+    yield (
+        "brief v2: a linked child living elsewhere not seen",
+        incident(child(child__seen=False, child__lives_here=False)),
+    )
+    yield (
+        "brief v2: a disclosure about a parent is high, any sexual disclosure is high",
+        incident(
+            child(voice__disclosure=True, voice__disclosure_about="parent_or_carer"),
+            child(
+                "Ben",
+                voice__disclosure=True,
+                voice__disclosure_about="another_child",
+                voice__disclosure_sexual=True,
+            ),
+        ),
+    )
+
+
 def _v1_brief() -> Named:
     """The examples of the v1 brief's risk rules and of its tests."""
     yield (
@@ -152,7 +176,7 @@ def _v1_brief() -> Named:
 def named_cases(version: int) -> Named:
     """The named cases of both briefs, graded by ``version``'s rules (issue 9's cases under v1
     too, to show what v1 said)."""
-    for name, answers in (*_v1_brief(), *_issue_9()):
+    for name, answers in (*_v1_brief(), *_issue_9(), *_v2_brief()):
         yield f"v{version} named: {name}", answers
 
 

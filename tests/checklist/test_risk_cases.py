@@ -78,7 +78,17 @@ def test_the_named_cases_of_both_briefs_are_there() -> None:
         {"code": "child_not_seen_baby", "grade": "high", "child": "Amy (4 months)"}
     ]
     assert by_name["v2 named: child pushed by another child"]["grade"] == "medium"
-    assert sum(1 for n in by_name if n.startswith("v2 named: ")) >= 9 + 6
+    assert by_name["v2 named: brief v2: Amy (4 months) was not seen; no safe sleep"] == {
+        "grade": "high",
+        "reasons": [
+            {"code": "child_not_seen_baby", "grade": "high", "child": "Amy (4 months)"},
+            {"code": "unsafe_sleep_baby", "grade": "medium", "child": "Amy (4 months)"},
+        ],
+    }
+    assert by_name["v2 named: brief v2: a linked child living elsewhere not seen"]["grade"] == (
+        "standard"
+    )
+    assert sum(1 for n in by_name if n.startswith("v2 named: ")) >= 9 + 6 + 3
 
 
 def test_ages_are_measured_on_the_incident_date_in_the_table() -> None:
