@@ -14,8 +14,10 @@ from playwright.sync_api import Browser
 
 from app.checklist.risk import RULES_BY_VERSION, assess, reason_codes
 from app.checklist.risk import rules_v2 as python_v2
+from app.checklist.risk.facts import date_of
 from app.checklist.risk.grades import REASON_GRADES as PYTHON_V1_GRADES
 from tests.browser.conftest import PHONE
+from tests.checklist.date_strings import date_strings
 from tests.checklist.test_risk_cases import CASES
 
 RUN = """async (cases) => {
@@ -47,6 +49,16 @@ RULES = """async () => {
       m.assess(born, { version: 1, on: new Date("2026-03-10T00:30:00Z") }),
     ].map((r) => r.reasons.map((reason) => reason.code)),
   };
+}"""
+
+
+DATES = """async (strings) => {
+  const m = await import("/static/js/risk/dates.mjs");
+  const pad = (n, width) => String(n).padStart(width, "0");
+  return strings.map((s) => {
+    const d = m.dateOf(s);
+    return d === null ? null : `${pad(d.y, 4)}-${pad(d.m, 2)}-${pad(d.d, 2)}`;
+  });
 }"""
 
 
@@ -96,3 +108,18 @@ def test_the_js_rules_are_the_python_rules_one_for_one(browser: Browser, live_se
     born = {"children": [{"child.dob": "2025-03-10", "observed.injury": True}]}
     assert assess(born, on=date(2026, 3, 9)).codes == ("baby_injured",)  # as Python says
     assert assess(born, on=date(2026, 3, 10)).codes == ("injury_observed",)
+
+
+def test_every_date_string_is_read_as_python_reads_it(browser: Browser, live_server: str) -> None:
+    """Dates of birth and incident dates decide ages: the browser reads every string, odd ones
+    too (week dates, offsets, a lone surrogate as the separator), as Python 3.11 does."""
+    strings = date_strings()
+    python = [None if (d := date_of(s)) is None else d.isoformat() for s in strings]
+    assert python.count(None) not in (0, len(strings))
+    context, page = _open(browser, live_server)
+    try:
+        browser_says = page.evaluate(DATES, strings)
+    finally:
+        context.close()
+    wrong = [(s, p, b) for s, p, b in zip(strings, python, browser_says, strict=True) if p != b]
+    assert wrong == []
