@@ -13,7 +13,7 @@ export ENVIRONMENT
 FORWARDED_ALLOW_IPS ?=
 PROXY_FLAGS = $(if $(strip $(FORWARDED_ALLOW_IPS)),--proxy-headers --forwarded-allow-ips '$(strip $(FORWARDED_ALLOW_IPS))',--no-proxy-headers)
 
-.PHONY: run serve migrate seed static bench test test-sqlite test-postgres lint format assets clean schema
+.PHONY: run serve migrate seed static bench test test-sqlite test-postgres lint format assets clean schema risk-cases
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,11 @@ format: $(VENV)/.test
 # The referral documents' JSON Schemas generated from the prompt sets (v2 on; v1's is by hand).
 schema: $(VENV)/.app
 	$(BIN)/python -m app.referrals.schema_gen --write
+
+# The shared risk cases (tests/checklist/risk_cases.json) graded again by the Python rules:
+# run after changing a risk rule; pytest and the browser test check Python and JS against it.
+risk-cases: $(VENV)/.test
+	$(BIN)/python -m tests.checklist.risk_cases
 
 assets:
 	bash scripts/vendor-assets.sh

@@ -48,13 +48,22 @@ SHELL_FILES = (
 SHELL_PAGES = (OFFLINE_APP, NEEDS_CONNECTION, "/manifest.webmanifest")
 
 
+# Folders of ES modules the offline app needs whole: the offline app itself and the risk rules
+# (``static/js/risk/``, the suggestion offline, the same as the server's).
+MODULE_DIRS = ("js/offline", "js/risk")
+
+
 @functools.cache
 def offline_files() -> tuple[str, ...]:
     """The URLs of the shell's files, with every module of the offline app
-    (``static/js/offline/``): fingerprinted, so their names change with their content."""
-    modules = sorted(p.name for p in (STATIC_DIR / "js" / "offline").glob("*.mjs"))
-    names = (*SHELL_FILES, *(f"js/offline/{name}" for name in modules))
-    return tuple(static_url(name) for name in names)
+    (``static/js/offline/``) and of the risk rules (``static/js/risk/``): fingerprinted, so
+    their names change with their content."""
+    modules = [
+        f"{folder}/{path.name}"
+        for folder in MODULE_DIRS
+        for path in sorted((STATIC_DIR / folder).glob("*.mjs"))
+    ]
+    return tuple(static_url(name) for name in (*SHELL_FILES, *modules))
 
 
 @functools.cache

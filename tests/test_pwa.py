@@ -10,6 +10,8 @@ import pytest
 from PIL import Image
 
 from app import pwa
+from app.assets import static_url
+from app.paths import STATIC_DIR
 from tests.helpers import Browserless
 
 
@@ -49,6 +51,15 @@ def test_the_service_worker_is_filled_in(client: Browserless) -> None:
     assert "/offline" in shell and "/offline/needs-connection" in shell
     for url in shell:  # every file it caches exists (a missing one would fail the install)
         assert client.get(url).status_code == 200, url
+
+
+def test_the_shell_holds_every_risk_rules_module() -> None:
+    """Offline, the check-answers screen suggests a grade with static/js/risk/assess.mjs, which
+    imports the other risk modules: the service worker caches them all."""
+    modules = sorted(p.name for p in (STATIC_DIR / "js" / "risk").glob("*.mjs"))
+    assert "assess.mjs" in modules and "rules_v2_high.mjs" in modules
+    for name in modules:
+        assert static_url(f"js/risk/{name}") in pwa.offline_files(), name
 
 
 def test_the_shell_holds_no_page_with_records() -> None:

@@ -277,6 +277,18 @@ def test_csprp_sudi_no_safe_sleep_for_a_baby_with_an_impaired_carer_is_high(
     assert "unsafe_sleep_impaired_carer" not in codes(mental_health)
 
 
+@pytest.mark.parametrize("incapacity", [["intoxicated"], {"intoxicated": True}, 1, None])
+def test_a_carer_incapacity_that_is_not_text_is_ignored_not_raised_on(incapacity: object) -> None:
+    """A draft may hold any JSON in ``home.carer_incapacity``: a list or an object there is no
+    answer (it used to raise TypeError, unhashable, under a baby with no safe sleep)."""
+    answers = incident(
+        baby(), home__conditions=["no_safe_sleep"], home__carer_incapacity=incapacity
+    )
+    assert [r for r in reasons(answers) if r.child] == [
+        Reason("unsafe_sleep_baby", Grade.MEDIUM, AMY_BABY)
+    ]
+
+
 def test_app_hoc_17_2008_child_staying_tonight_unchecked_while_carer_incapable_is_high() -> None:
     """[APP; HOC 17/2008] Tonight's person or address not checked while the carer at home is not
     capable is high; with a capable carer it is not."""

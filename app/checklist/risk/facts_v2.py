@@ -190,9 +190,11 @@ def neglect_count(answers: Mapping[str, Any]) -> int:
 
 def carer_impaired(answers: Mapping[str, Any]) -> bool:
     """A carer is intoxicated or using drugs: ``home.carer_incapacity`` is intoxicated or drugs,
-    or ``household.toxic_trio`` has substance_misuse."""
-    return answers.get("home.carer_incapacity") in IMPAIRED_CARER or SUBSTANCE_MISUSE in options(
-        answers, "household.toxic_trio", TOXIC_TRIO_OPTIONS
+    or ``household.toxic_trio`` has substance_misuse. An incapacity that is not text (a list or
+    an object in a draft) is no answer: it is never looked up, so it cannot raise."""
+    incapacity = answers.get("home.carer_incapacity")
+    return (isinstance(incapacity, str) and incapacity in IMPAIRED_CARER) or (
+        SUBSTANCE_MISUSE in options(answers, "household.toxic_trio", TOXIC_TRIO_OPTIONS)
     )
 
 
