@@ -75,6 +75,10 @@ ACCESS: dict[str, Rule] = {
     "GET /offline": PUBLIC,
     "GET /offline/needs-connection": PUBLIC,
     "GET /api/v1/session": api(ANY_USER, "read"),
+    # Quick hide: lock the session at once, unlock it with the password
+    "POST /lock": ANY_USER,
+    "GET /unlock": ANY_USER,
+    "POST /unlock": ANY_USER,
     # Administration
     "GET /admin/users": only(ADMIN),
     "GET /admin/users/new": only(ADMIN),
