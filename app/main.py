@@ -25,6 +25,7 @@ from app.accounts import second_factor_routes as second_factor
 from app.accounts.deps import csrf_protect
 from app.checklist import api as checklist_api
 from app.checklist import items_routes as checklist_items
+from app.checklist import resume as checklist_resume
 from app.checklist import routes as checklist
 from app.coaching import routes as coaching
 from app.compression import Compression
@@ -75,6 +76,11 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
         if request.headers.get("HX-Request") == "true":
             return Response(status_code=204, headers={"HX-Redirect": exc.location})
         return RedirectResponse(exc.location, status_code=303)
+    if isinstance(exc, NotAuthenticated | CsrfRefused):
+        # A screen posted after the session ended: its answers come back with a sign-in prompt.
+        page = await checklist_resume.signed_out_screen(request)
+        if page is not None:
+            return page
     if isinstance(exc, SessionLocked) and not _wants_json(request):
         return _locked(request)
     if isinstance(exc, NotAuthenticated):
@@ -165,6 +171,7 @@ def create_app() -> FastAPI:
     app.include_router(audit_routes.router)
     app.include_router(checklist.router)
     app.include_router(checklist_items.router)
+    app.include_router(checklist_resume.router)
     app.include_router(referrals.router)
     app.include_router(referral_documents.router)
     app.include_router(review.router)
