@@ -69,8 +69,13 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     htmx_write = request.headers.get("HX-Request") == "true" and request.method != "GET"
     if htmx_write and isinstance(exc, NotAuthenticated | CsrfRefused):
         # An autosave after the session ended: keep the page, and what was typed on it.
+        # The page script opens a sign-in dialog in place on this event (static/js/session.mjs).
         return templates.TemplateResponse(
-            request, "components/_signed_out_status.html", {}, status_code=200
+            request,
+            "components/_signed_out_status.html",
+            {},
+            status_code=200,
+            headers={"HX-Trigger": "tc-signed-out"},
         )
     if isinstance(exc, StepRequired) and not _wants_json(request):
         if request.headers.get("HX-Request") == "true":
