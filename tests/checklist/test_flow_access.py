@@ -4,7 +4,6 @@ their own incidents and referrals (anyone else's are simply not found, 404, and 
 from __future__ import annotations
 
 import re
-
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
