@@ -4,7 +4,6 @@ import { initAll } from "/static/vendor/govuk-frontend-6.3.0/govuk-frontend.min.
 import "/static/js/checklist.mjs";
 import "/static/js/pwa.mjs";
 import "/static/js/quick-hide.mjs";
-import "/static/js/session.mjs";
 
 document.documentElement.classList.add("js-enabled");
 document.body.classList.add("js-enabled", "govuk-frontend-supported");

@@ -1,7 +1,6 @@
-// Think Child: quick hide. One tap on "Hide screen" (or Alt+Shift+H) blanks the page at once,
-// hides it from screen readers and gives the tab a neutral title; then the server locks the
-// session (every page and API call refused but unlocking and signing out). The page itself is
-// kept, with what was typed on it, under the lock screen: the officer's password brings it back.
+// Think Child: quick hide. "Hide screen" (or Alt+Shift+H) blanks the page at once, for screen
+// readers too, with a neutral title; the server then locks the session (app/accounts/lock.py).
+// The page stays, with what was typed, under the lock screen until the password is given.
 
 const root = document.documentElement;
 let savedTitle = "";
@@ -53,8 +52,7 @@ async function unlock(event) {
   if (response.status === 429) say(panel.dataset.throttled);
   else if (response.status === 422) say(panel.dataset.failed);
   else {
-    // The session ended while the screen was hidden: nothing of it may come back without a
-    // full sign-in.
+    // The session ended while hidden: only a full sign-in brings anything back.
     say(panel.dataset.signedOut);
     location.replace("/login");
     return;
@@ -64,7 +62,7 @@ async function unlock(event) {
 
 export function hide() {
   if (root.classList.contains("tc-hidden")) return;
-  root.classList.add("tc-hidden"); // blank at once: CSS hides everything but the lock screen
+  root.classList.add("tc-hidden"); // CSS hides all but the lock screen
   for (const element of document.body.children) {
     element.inert = true;
     element.setAttribute("aria-hidden", "true");

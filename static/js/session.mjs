@@ -1,8 +1,7 @@
-// Think Child: an autosave that finds the session ended opens a sign-in dialog in place; the
-// screen and what was typed on it stay underneath. Signed in again as the same user, the page's
-// unsent save goes again, and so does the offline outbox. A different user signing in here gets
-// nothing of the first user's: their typed page and outbox are wiped, as at sign-out.
-// Also sends again what quick hide held back (quick-hide.mjs fires "tc:resumed").
+// Think Child: an autosave that finds the session ended opens a sign-in dialog in place, over
+// the screen and what was typed. The same user signed in again: the unsent save goes again, and
+// the outbox. A different user gets nothing of the first's: page and outbox wiped, as at
+// sign-out. Also sends again what quick hide held back ("tc:resumed" from quick-hide.mjs).
 
 const dialog = document.getElementById("tc-sign-in");
 
@@ -16,7 +15,9 @@ function resend() {
     delete form.dataset.unsent;
     form.dispatchEvent(new Event("change", { bubbles: true }));
   }
-  import("/static/js/offline/outbox.mjs").then((outbox) => outbox.sync()).catch(() => {});
+  // An open offline app sends its outbox now (offline/app.mjs); otherwise it goes when next
+  // opened. (Loading the outbox here would put it in every screen's first load.)
+  if ("BroadcastChannel" in window) new BroadcastChannel("tc-session").postMessage("signed-in");
 }
 
 function useToken(token) {

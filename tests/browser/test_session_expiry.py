@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from app.assets import static_url
-from tests.browser.conftest import DEMO_PASSWORD, PHONE, log_in
+from tests.browser.conftest import DEMO_PASSWORD, PHONE, assert_accessible, log_in
 
 LOG_REF = "Incident or occurrence number"
 OUTBOX = static_url("js/offline/outbox.mjs")
@@ -61,6 +61,7 @@ def test_expiry_while_typing_keeps_the_text_and_signs_in_in_place(phone: Browser
     dialog = page.get_by_role("dialog", name="Sign in to save your answers")
     expect(dialog).to_be_visible(timeout=5_000)
     expect(page.locator("#tc-sign-in-username")).to_be_focused()
+    assert_accessible(page)
     page.keyboard.press("Escape")  # does not throw the page away, nor close the dialog
     expect(dialog).to_be_visible()
     assert page.url == screen
@@ -118,6 +119,7 @@ def test_quick_hide_blanks_at_once_and_the_password_brings_it_back(
     page.get_by_role("button", name="Hide screen").click()
     _hidden(page)
     expect(page.locator("#unlock-password")).to_be_focused()
+    assert_accessible(page)
     assert held
     held[0].continue_()
     # The lock is held on the server: pages and the API are refused until the password.

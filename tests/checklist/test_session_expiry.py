@@ -201,3 +201,24 @@ def test_a_second_factor_is_asked_for_when_the_account_has_one(
     done = _sign_in(as_officer, asked.text, code="123456")
     assert done.status_code == 303, done.text[:800]
     assert stored(session, incident_id)["incident.log_ref"] == "INC-77 typed late"
+
+
+def test_an_autosave_after_expiry_asks_the_page_to_sign_in_in_place(
+    as_officer: Browserless, session: Session
+) -> None:
+    incident_id = start(as_officer)
+    url = f"/incidents/{incident_id}/s/incident/1"
+    page = as_officer.get(url).text
+    assert 'id="tc-sign-in"' in page and 'aria-labelledby="tc-sign-in-title"' in page
+    _expire_sessions(session)
+    response = as_officer.form(
+        url,
+        {"_present": PRESENT.findall(page), "incident.log_ref": "typed", "autosave": "1"},
+        headers={"HX-Request": "true"},
+    )
+    # Not an error page in place of the screen: a status for the page, and the event that opens
+    # the sign-in dialog over it (static/js/session.mjs). Nothing saved, nothing dropped.
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "tc-signed-out"
+    assert "data-sign-in-again" in response.text
+    assert "incident.log_ref" not in stored(session, incident_id)
