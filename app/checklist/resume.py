@@ -28,7 +28,7 @@ from app.accounts.deps import (
     set_session_cookie,
 )
 from app.accounts.models import Role
-from app.checklist import items_routes, routes
+from app.checklist import items_routes, routes, typed
 from app.db import SessionDep
 from app.errors import DomainError, NotFound
 from app.web import PostedForm, client_ip, render
@@ -98,6 +98,7 @@ def _prompt(
         action=SIGN_IN.format(incident_id=incident_id),
         screen_url=screen_url,
         carried=[(k, v) for k, v in _answers(form).multi_items() if isinstance(v, str)],
+        typed=typed.typed_rows(form),
         username=str(form.get("username") or "")[:50],
         code_needed=code_token is not None,
         error=error,

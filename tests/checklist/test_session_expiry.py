@@ -69,6 +69,10 @@ def test_an_expired_post_returns_the_answers_with_a_sign_in_prompt(
     carried = _carried(response.text)
     assert ("incident.log_ref", "INC-77 typed late") in carried
     assert ("screen", url) in carried
+    # Shown back as question and answer, too.
+    assert "What you typed" in response.text
+    assert "Incident or occurrence number" in response.text
+    assert "INC-77 typed late</dd>" in response.text
     # A fresh signed sign-in token, not the ended session's: in the form and its cookie.
     token = dict(carried)["csrf_token"]
     assert login_csrf.is_valid(token) and token == as_officer.cookies.get("tc_login")
