@@ -79,6 +79,44 @@ def test_expiry_while_typing_keeps_the_text_and_signs_in_in_place(phone: Browser
     assert _server_answers(page)["incident.log_ref"] == TYPED
 
 
+def test_signing_in_again_in_place_sends_the_outbox(phone: BrowserContext) -> None:
+    screen = phone.new_page()
+    _start(screen, "officer1")
+    offline = phone.new_page()
+    offline.goto("/offline")  # the offline app, open in another tab
+    _expire(screen)
+    client_uuid = offline.evaluate(
+        f"""async () => {{ const o = await import('{OUTBOX}'); const u = await o.start();
+              await o.answer(u, {{"incident.log_ref": "OUTBOX-1"}}); await o.sync(); return u; }}"""
+    )
+    # Signed out: the draft waits in the outbox.
+    assert offline.evaluate(f"async () => (await import('{OUTBOX}')).drafts()")
+    field = screen.get_by_label(LOG_REF, exact=True)
+    field.fill(TYPED)
+    field.press("Tab")
+    dialog = screen.get_by_role("dialog", name="Sign in to save your answers")
+    expect(dialog).to_be_visible(timeout=5_000)
+    dialog.get_by_label("User name").fill("officer1")
+    dialog.get_by_label("Password").fill(DEMO_PASSWORD)
+    dialog.get_by_role("button", name="Sign in and save").click()
+    expect(dialog).to_be_hidden(timeout=5_000)
+    offline.wait_for_function(
+        f"async () => (await (await import('{OUTBOX}')).drafts()).length === 0", timeout=10_000
+    )
+    made = screen.request.post(
+        "/api/v1/incidents",
+        data={"client_uuid": client_uuid},
+        headers={
+            "X-CSRF-Token": screen.evaluate(
+                "() => document.querySelector('meta[name=csrf-token]').content"
+            )
+        },
+    )
+    assert made.status == 200, made.text()  # made once already, by the outbox
+    sent = screen.request.get(f"/api/v1/incidents/{made.json()['id']}").json()
+    assert sent["answers"]["incident.log_ref"] == "OUTBOX-1"
+
+
 def test_a_different_user_signing_in_there_gets_nothing(phone: BrowserContext) -> None:
     page = phone.new_page()
     _start(page, "officer1")

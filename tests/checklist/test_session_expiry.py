@@ -10,11 +10,12 @@ from datetime import timedelta
 from typing import Any
 
 import httpx2 as httpx
+import pyotp
 import pytest
 from sqlmodel import Session, select
 
-from app.accounts import login_csrf
-from app.accounts.models import UserSession
+from app.accounts import login_csrf, totp
+from app.accounts.models import SecondFactor, UserSession
 from app.checklist.models import Incident
 from app.models_base import utcnow
 from tests.checklist.test_flow import start, stored
@@ -166,43 +167,23 @@ def test_another_sites_post_gets_no_prompt(as_officer: Browserless, session: Ses
 
 
 def test_a_second_factor_is_asked_for_when_the_account_has_one(
-    as_officer: Browserless, session: Session, monkeypatch: pytest.MonkeyPatch
+    as_officer: Browserless, session: Session
 ) -> None:
-    from app.accounts import second_factor, service
-
     incident_id, _url, response = _typed_after_expiry(as_officer, session)
-    real = service.log_in
-
-    def needs_code(**kwargs: Any) -> service.SignedIn:
-        from app.accounts import sessions
-
-        signed = real(**kwargs)
-        row = session.exec(
-            select(UserSession).where(UserSession.user_id == as_officer.user.id)
-        ).one()
-        row.pending_second_factor = True
-        session.add(row)
-        session.commit()
-        assert sessions.load(session=session, token=signed.token) is not None
-        return service.SignedIn(token=signed.token, code_needed=True)
-
-    monkeypatch.setattr(service, "log_in", needs_code)
-    asked = _sign_in(
-        as_officer, response.text, username=as_officer.user.username, password=PASSWORD
-    )
+    secret = totp.new_secret()
+    session.add(SecondFactor(user_id=as_officer.user.id, secret=secret, confirmed_at=utcnow()))
+    session.commit()
+    user = as_officer.user.username
+    asked = _sign_in(as_officer, response.text, username=user, password=PASSWORD)
     assert asked.status_code == 401
+    check_page(asked.text)
     assert 'name="code"' in asked.text and 'name="password"' not in asked.text
     assert ("incident.log_ref", "INC-77 typed late") in _carried(asked.text)
-
-    def accept(*, session: Session, row: UserSession, code: str, ip: str = "") -> str:
-        assert code == "123456"
-        row.pending_second_factor = False
-        session.add(row)
-        session.commit()
-        return as_officer.cookies["tc_session"]
-
-    monkeypatch.setattr(second_factor, "complete_sign_in", accept)
-    done = _sign_in(as_officer, asked.text, code="123456")
+    wrong = _sign_in(as_officer, asked.text, code="000000")
+    assert wrong.status_code == 422
+    assert "That code is not right" in wrong.text
+    assert "incident.log_ref" not in stored(session, incident_id)
+    done = _sign_in(as_officer, wrong.text, code=pyotp.TOTP(secret).now())
     assert done.status_code == 303, done.text[:800]
     assert stored(session, incident_id)["incident.log_ref"] == "INC-77 typed late"
 
