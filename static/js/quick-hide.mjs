@@ -63,6 +63,7 @@ async function unlock(event) {
 export function hide() {
   if (root.classList.contains("tc-hidden")) return;
   root.classList.add("tc-hidden"); // CSS hides all but the lock screen
+  for (const open of document.querySelectorAll("dialog[open]")) open.close(); // else inert
   for (const element of document.body.children) {
     element.inert = true;
     element.setAttribute("aria-hidden", "true");

@@ -5,6 +5,7 @@ brings it back as it was; sign-out leaves nothing in the browser's storage."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -38,6 +39,15 @@ def _server_answers(page: Page) -> dict[str, object]:
     assert response.ok, response.text()
     answers: dict[str, object] = response.json()["answers"]
     return answers
+
+
+def _until(page: Page, script: str, seconds: float = 10) -> None:
+    """Until an async script in the page gives true (each promise awaited, unlike a Promise
+    object taken as true)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, script
+        time.sleep(0.2)
 
 
 def _expire(page: Page) -> None:
@@ -100,9 +110,7 @@ def test_signing_in_again_in_place_sends_the_outbox(phone: BrowserContext) -> No
     dialog.get_by_label("Password").fill(DEMO_PASSWORD)
     dialog.get_by_role("button", name="Sign in and save").click()
     expect(dialog).to_be_hidden(timeout=5_000)
-    offline.wait_for_function(
-        f"async () => (await (await import('{OUTBOX}')).drafts()).length === 0", timeout=10_000
-    )
+    _until(offline, f"async () => (await (await import('{OUTBOX}')).drafts()).length === 0")
     made = screen.request.post(
         "/api/v1/incidents",
         data={"client_uuid": client_uuid},
@@ -161,9 +169,7 @@ def test_quick_hide_blanks_at_once_and_the_password_brings_it_back(
     assert held
     held[0].continue_()
     # The lock is held on the server: pages and the API are refused until the password.
-    page.wait_for_function(
-        "async () => (await fetch('/api/v1/session')).status === 423", polling=200
-    )
+    _until(page, "async () => (await fetch('/api/v1/session')).status === 423")
     assert page.request.get(screen, max_redirects=0).status == 303
 
     page.fill("#unlock-password", "not the password")
