@@ -161,22 +161,27 @@ def sign_in_to_save(
             token = second_factor.complete_sign_in(
                 session=session, row=row, code=str(form.get("code") or "").strip(), ip=ip
             )
-        except (second_factor.CodeWrong, second_factor.CodeThrottled):
+        except (second_factor.CodeWrong, second_factor.CodeThrottled) as refused:
+            throttled = isinstance(refused, second_factor.CodeThrottled)
             return _prompt(
                 request,
                 form,
                 incident_id,
                 screen_url,
-                error="code",
-                status_code=422,
+                error="throttled" if throttled else "code",
+                status_code=429 if throttled else 422,
                 code_token=row.csrf_token,
             )
     else:
         username, password = form.get("username"), form.get("password")
         if not isinstance(username, str) or not username.strip():
-            return _prompt(request, form, incident_id, screen_url, error="missing_username")
+            return _prompt(
+                request, form, incident_id, screen_url, error="missing_username", status_code=422
+            )
         if not isinstance(password, str) or not password:
-            return _prompt(request, form, incident_id, screen_url, error="missing_password")
+            return _prompt(
+                request, form, incident_id, screen_url, error="missing_password", status_code=422
+            )
         try:
             signed_in = accounts.log_in(
                 session=session,
@@ -194,7 +199,8 @@ def sign_in_to_save(
         token = signed_in.token
         if signed_in.code_needed:
             pending = sessions.load(session=session, token=token)
-            assert pending is not None
+            if pending is None:  # ended at once (the account was just disabled): start again
+                return _prompt(request, form, incident_id, screen_url)
             page = _prompt(request, form, incident_id, screen_url, code_token=pending.csrf_token)
             return _signed_in(request, page, token, keep_login_cookie=True)
     return _save(request, session, token, incident_id, form, where)

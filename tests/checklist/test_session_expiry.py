@@ -207,3 +207,13 @@ def test_an_autosave_after_expiry_asks_the_page_to_sign_in_in_place(
     assert response.headers["HX-Trigger"] == "tc-signed-out"
     assert "data-sign-in-again" in response.text
     assert "incident.log_ref" not in stored(session, incident_id)
+
+
+def test_a_missing_password_is_asked_for_and_keeps_the_answers(
+    as_officer: Browserless, session: Session
+) -> None:
+    _incident_id, _url, response = _typed_after_expiry(as_officer, session)
+    empty = _sign_in(as_officer, response.text, username=as_officer.user.username, password="")
+    assert empty.status_code == 422
+    assert "Enter your password" in empty.text
+    assert ("incident.log_ref", "INC-77 typed late") in _carried(empty.text)
