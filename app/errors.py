@@ -17,6 +17,13 @@ class NotAuthenticated(DomainError):
     code = "not_authenticated"
 
 
+class SessionLocked(DomainError):
+    """Quick hide locked the session: nothing is served but unlocking and signing out."""
+
+    status_code = 423
+    code = "locked"
+
+
 class NotPermitted(DomainError):
     status_code = 403
     code = "not_permitted"

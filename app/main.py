@@ -19,18 +19,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import assets
 from app.accounts import account_routes as own_account
 from app.accounts import admin_routes as accounts_admin
-from app.accounts import audit_routes, session_api
+from app.accounts import audit_routes, lock_routes, session_api
 from app.accounts import routes as accounts
 from app.accounts import second_factor_routes as second_factor
 from app.accounts.deps import csrf_protect
 from app.checklist import api as checklist_api
 from app.checklist import items_routes as checklist_items
+from app.checklist import resume as checklist_resume
 from app.checklist import routes as checklist
 from app.coaching import routes as coaching
 from app.compression import Compression
 from app.config import get_settings
 from app.db import SessionDep
-from app.errors import CsrfRefused, DomainError, NotAuthenticated, StepRequired
+from app.errors import CsrfRefused, DomainError, NotAuthenticated, SessionLocked, StepRequired
 from app.inflight import LimitInFlight
 from app.paths import STATIC_DIR
 from app.pwa import router as pwa_router
@@ -68,13 +69,25 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     htmx_write = request.headers.get("HX-Request") == "true" and request.method != "GET"
     if htmx_write and isinstance(exc, NotAuthenticated | CsrfRefused):
         # An autosave after the session ended: keep the page, and what was typed on it.
+        # The page script opens a sign-in dialog in place on this event (static/js/session.mjs).
         return templates.TemplateResponse(
-            request, "components/_signed_out_status.html", {}, status_code=200
+            request,
+            "components/_signed_out_status.html",
+            {},
+            status_code=200,
+            headers={"HX-Trigger": "tc-signed-out"},
         )
     if isinstance(exc, StepRequired) and not _wants_json(request):
         if request.headers.get("HX-Request") == "true":
             return Response(status_code=204, headers={"HX-Redirect": exc.location})
         return RedirectResponse(exc.location, status_code=303)
+    if isinstance(exc, NotAuthenticated | CsrfRefused):
+        # A screen posted after the session ended: its answers come back with a sign-in prompt.
+        page = await checklist_resume.signed_out_screen(request)
+        if page is not None:
+            return page
+    if isinstance(exc, SessionLocked) and not _wants_json(request):
+        return _locked(request)
     if isinstance(exc, NotAuthenticated):
         if _wants_json(request):
             return JSONResponse({"error": exc.code}, status_code=401)
@@ -83,6 +96,18 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
             return Response(status_code=204, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
     return _error_page(request, exc.status_code, exc.code)
+
+
+def _locked(request: Request) -> Response:
+    """Quick hide locked the session: a page goes to the password; an autosave is refused
+    (the page script keeps what was typed and sends it again once unlocked)."""
+    is_htmx = request.headers.get("HX-Request") == "true"
+    if is_htmx and request.method != "GET":
+        return Response(status_code=423)
+    target = "/unlock?next=" + quote(request.url.path, safe="/")
+    if is_htmx:
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -151,6 +176,7 @@ def create_app() -> FastAPI:
     app.include_router(audit_routes.router)
     app.include_router(checklist.router)
     app.include_router(checklist_items.router)
+    app.include_router(checklist_resume.router)
     app.include_router(referrals.router)
     app.include_router(referral_documents.router)
     app.include_router(review.router)
@@ -160,6 +186,7 @@ def create_app() -> FastAPI:
     app.include_router(coaching.router)
     app.include_router(pwa_router)
     app.include_router(session_api.router)
+    app.include_router(lock_routes.router)
     return app
 
 

@@ -75,6 +75,10 @@ ACCESS: dict[str, Rule] = {
     "GET /offline": PUBLIC,
     "GET /offline/needs-connection": PUBLIC,
     "GET /api/v1/session": api(ANY_USER, "read"),
+    # Quick hide: lock the session at once, unlock it with the password
+    "POST /lock": ANY_USER,
+    "GET /unlock": ANY_USER,
+    "POST /unlock": ANY_USER,
     # Administration
     "GET /admin/users": only(ADMIN),
     "GET /admin/users/new": only(ADMIN),
@@ -109,6 +113,9 @@ ACCESS: dict[str, Rule] = {
     "POST /incidents/{incident_id}/r/{repeat}/{item}/remove": only(OFFICER, scoped=True),
     "GET /incidents/{incident_id}/c/{child}/r/{repeat}/{item}/remove": only(OFFICER, scoped=True),
     "POST /incidents/{incident_id}/c/{child}/r/{repeat}/{item}/remove": only(OFFICER, scoped=True),
+    # A screen posted after the session ended: sign in there and its answers are saved (the
+    # save's own checks then apply; a post without a screen of the incident is refused: 400)
+    "POST /incidents/{incident_id}/sign-in-to-save": PUBLIC,
     "GET /incidents/{incident_id}/close": only(OFFICER, scoped=True),
     "POST /incidents/{incident_id}/close": only(OFFICER, scoped=True),
     "GET /incidents/{incident_id}/check": only(OFFICER, scoped=True),
@@ -220,6 +227,8 @@ def expected(rule: Rule, role: str, whose: str) -> str:
 def outcome(status: int, location: str) -> str:
     if status >= 500:
         return f"server error {status}"
+    if status == 401 and location == SIGN_IN_PROMPT:  # a screen's post: signing in, in place
+        return "sign-in"
     if status == 401:
         return "401"
     if status == 303 and (location == "/login" or location.startswith("/login?next=")):
@@ -245,9 +254,14 @@ def _request(world: World, route: AppRoute, role: str, whose: str) -> tuple[int,
         response = client.request(route.method, url, json=body, headers=headers)
     else:
         response = client.form(url, {})
+    if response.status_code == 401 and "/sign-in-to-save" in response.text:
+        return 401, SIGN_IN_PROMPT
     return response.status_code, response.headers.get("location", "")
 
 
+# A screen posted without a live session answers 401 with its answers and a sign-in prompt on
+# the page (app/checklist/resume.py) rather than sending to the sign-in page.
+SIGN_IN_PROMPT = "(sign-in prompt on the page)"
 FIXED_UUID = "00000000-0000-4000-8000-000000000001"
 # JSON bodies of the right shape (a body of the wrong shape is refused before any gate: 422).
 BODIES: dict[str, dict[str, object]] = {

@@ -16,7 +16,7 @@ from app.accounts.service import Principal, principal_for
 from app.audit import service as audit
 from app.config import get_settings
 from app.db import SessionDep
-from app.errors import CsrfRefused, NotAuthenticated, NotPermitted, StepRequired
+from app.errors import CsrfRefused, NotAuthenticated, NotPermitted, SessionLocked, StepRequired
 from app.request_context import current_address, current_route
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -70,7 +70,10 @@ MaybeUser = Annotated[Principal | None, Depends(_principal)]
 PASSWORD_CHANGE = "/account/password"
 SECOND_FACTOR_CODE = "/login/code"
 SECOND_FACTOR_ENROL = "/account/second-factor"
+UNLOCK = "/unlock"
 _ALWAYS_ALLOWED = frozenset({PASSWORD_CHANGE, "/logout"})
+# Quick hide: a locked session may only unlock (or hide again) and sign out.
+_WHILE_LOCKED = frozenset({UNLOCK, "/lock", "/logout"})
 _WHILE_ENROLLING = frozenset({SECOND_FACTOR_ENROL, PASSWORD_CHANGE, "/logout"})
 
 
@@ -82,6 +85,8 @@ def _require_user(
             raise StepRequired(SECOND_FACTOR_CODE)
         raise NotAuthenticated()
     path = request.url.path
+    if principal.session.locked and path not in _WHILE_LOCKED:
+        raise SessionLocked()
     if principal.user.must_change_password and path not in _ALWAYS_ALLOWED:
         raise StepRequired(PASSWORD_CHANGE)
     if path not in _WHILE_ENROLLING and second_factor_rules.must_enrol(

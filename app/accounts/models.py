@@ -78,6 +78,9 @@ class UserSession(SQLModel, table=True):
     pending_second_factor: bool = Field(
         default=False, sa_column_kwargs={"server_default": sa.false()}
     )
+    # Quick hide: the screen was blanked; nothing but unlocking (the user's password again) and
+    # signing out is open to this session until then.
+    locked: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -23,6 +23,7 @@ from app.models_base import utcnow
 from app.web import client_ip, render
 
 router = APIRouter(tags=["accounts"])
+CLEAR_SITE_DATA = '"cache", "storage"'
 
 
 def safe_next(target: str | None) -> str:
@@ -131,4 +132,7 @@ def logout(request: Request, session: SessionDep, principal: MaybeUser) -> Respo
     )
     response = RedirectResponse("/login?signed_out=1", status_code=303)
     clear_session_cookie(response)
+    # Nothing of the incidents stays in this browser: its caches, the encrypted outbox and its
+    # key (IndexedDB), local storage and the service worker (registered again on the next page).
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response

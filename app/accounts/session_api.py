@@ -19,6 +19,8 @@ router = APIRouter(include_in_schema=False)
 def current_session(principal: MaybeUser) -> Response:
     if principal is None:
         return JSONResponse({"error": "not_authenticated"}, status_code=401)
+    if principal.session.locked:  # quick hide: nothing is sent until the officer unlocks
+        return JSONResponse({"error": "locked"}, status_code=423)
     return JSONResponse(
         {
             "user_id": str(principal.user.id),

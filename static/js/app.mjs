@@ -3,6 +3,7 @@
 import { initAll } from "/static/vendor/govuk-frontend-6.3.0/govuk-frontend.min.mjs";
 import "/static/js/checklist.mjs";
 import "/static/js/pwa.mjs";
+import "/static/js/quick-hide.mjs";
 
 document.documentElement.classList.add("js-enabled");
 document.body.classList.add("js-enabled", "govuk-frontend-supported");

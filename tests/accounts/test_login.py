@@ -239,6 +239,13 @@ def test_logout_ends_the_session_on_the_server(as_officer: Browserless, session:
     assert "logout" in _actions(session)
 
 
+def test_sign_out_clears_site_data(as_officer: Browserless) -> None:
+    # The outbox, its key, caches and the service worker: nothing of the incidents stays.
+    response = as_officer.form("/logout")
+    assert response.status_code == 303
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
 def test_next_only_goes_to_this_site(client: Browserless, session: Session) -> None:
     user = make_user(session)
     client.get("/login")

@@ -4,7 +4,8 @@ prompt-set version: ``python -m tests.browser.serve PORT [VERSION]``.
 The existing browser tests walk v1's screens, so their server starts new incidents under v1
 (as ``tests/conftest.py`` pins ``promptset.current()`` for the in-process tests).
 ``GET /__test__/new-release`` gives the service worker a new version (the update banner's
-test); the route exists only in this test server.
+test), and ``GET /__test__/expire-sessions`` ends every session as a long idle time would
+(tests/browser/test_session_expiry.py); the routes exist only in this test server.
 """
 
 from __future__ import annotations
@@ -35,8 +36,24 @@ def main(argv: list[str]) -> None:
         release["n"] += 1
         return PlainTextResponse("released")
 
+    def expire_sessions() -> PlainTextResponse:  # as if idle for a day: every session ends
+        from datetime import timedelta
+
+        from sqlalchemy import update
+        from sqlmodel import Session
+
+        from app.accounts.models import UserSession
+        from app.db import get_engine
+        from app.models_base import utcnow
+
+        with Session(get_engine()) as session:
+            session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(days=1)))
+            session.commit()
+        return PlainTextResponse("expired")
+
     pwa.service_worker_source = worker_source  # type: ignore[assignment]
     app.add_api_route("/__test__/new-release", new_release, methods=["GET"])
+    app.add_api_route("/__test__/expire-sessions", expire_sessions, methods=["GET"])
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", server_header=False)
 
 

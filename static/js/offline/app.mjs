@@ -1,6 +1,6 @@
 // Think Child offline app: where things stand (signal, what is waiting, last sent, conflicts),
 // and the outbox sent whenever the signal is back (outbox.mjs).
-import { keepSending } from "/static/js/offline/outbox.mjs";
+import { keepSending, sync } from "/static/js/offline/outbox.mjs";
 
 const status = document.getElementById("tc-connection");
 const app = document.getElementById("tc-offline-app");
@@ -38,3 +38,5 @@ window.addEventListener("online", () => show());
 window.addEventListener("offline", () => show());
 show();
 keepSending(show);
+// Signed in again in place on a screen (static/js/session.mjs): send what waits now.
+if ("BroadcastChannel" in window) new BroadcastChannel("tc-session").onmessage = () => sync().then(show, show);
