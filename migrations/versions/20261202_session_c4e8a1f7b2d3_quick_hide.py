@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c4e8a1f7b2d3"
-down_revision: Union[str, Sequence[str], None] = "3f6b2d9e8a71"
+down_revision: Union[str, Sequence[str], None] = "7d2c9e4b1a60"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
