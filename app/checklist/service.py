@@ -88,9 +88,10 @@ def start(*, session: Session, officer: Principal, client_uuid: uuid.UUID) -> tu
         team_id=next(iter(sorted(officer.member_of)), None),
         prompt_set_version=promptset.current().version,
     )
-    session.add(incident)
-    record_change(session, officer, "incident.created", incident)
     try:
+        session.add(incident)
+        session.flush()  # the unique client UUID is checked here (or at the audit's autoflush)
+        record_change(session, officer, "incident.created", incident)
         session.commit()
     except IntegrityError:  # the same client UUID, twice at once: the other request won
         session.rollback()

@@ -1,7 +1,7 @@
 """quick hide: a session can be locked until its user types their password again
 
 Revision ID: c4e8a1f7b2d3
-Revises: 3f6b2d9e8a71
+Revises: 7d2c9e4b1a60
 Create Date: 2026-12-02 01:40:00
 
 While ``locked`` is true, every page and API call of the session is refused except unlocking

@@ -510,3 +510,43 @@ def test_two_autosaves_at_once_on_different_children_keep_both(fresh_engine: Eng
             assert row is not None
             places = [c.get("child.location_during") for c in row.answers["children"]]
             assert places == [f"kitchen {round_}", f"garden {round_}"], f"round {round_}"
+
+
+def test_the_same_client_uuid_started_twice_at_once_gives_one_incident(
+    fresh_engine: Engine,
+) -> None:
+    """A phone retrying its start while the first request is still in flight: both answers
+    name the same incident, one made and one found, never an error."""
+    with Session(fresh_engine) as setup:
+        officer_id = make_user(setup, roles=["officer"], team=make_team(setup)).id
+
+    def begin(client_uuid: uuid.UUID, barrier: threading.Barrier, out: list[object]) -> None:
+        try:
+            with Session(fresh_engine) as session:
+                user = session.get(User, officer_id)
+                assert user is not None
+                me = principal(session, user)
+                session.commit()
+                barrier.wait()
+                incident, created = checklist.start(
+                    session=session, officer=me, client_uuid=client_uuid
+                )
+                out.append((incident.id, created))
+        except BaseException as exc:
+            out.append(exc)
+
+    for _ in range(5):
+        client_uuid = uuid.uuid4()
+        barrier = threading.Barrier(2)
+        out: list[object] = []
+        threads = [threading.Thread(target=begin, args=(client_uuid, barrier, out)) for _ in "ab"]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert not [o for o in out if isinstance(o, BaseException)], out
+        assert len({o[0] for o in out if isinstance(o, tuple)}) == 1
+        assert sorted(o[1] for o in out if isinstance(o, tuple)) == [False, True]
+        with Session(fresh_engine) as check:
+            rows = check.exec(select(Incident).where(Incident.client_uuid == client_uuid)).all()
+            assert len(rows) == 1
