@@ -74,6 +74,7 @@ ACCESS: dict[str, Rule] = {
     "GET /sw.js": PUBLIC,
     "GET /offline": PUBLIC,
     "GET /offline/needs-connection": PUBLIC,
+    "GET /offline/conflicts": PUBLIC,
     "GET /api/v1/session": api(ANY_USER, "read"),
     # Administration
     "GET /admin/users": only(ADMIN),

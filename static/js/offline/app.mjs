@@ -1,40 +1,40 @@
-// Think Child offline app: where things stand (signal, what is waiting, last sent, conflicts),
-// and the outbox sent whenever the signal is back (outbox.mjs).
-import { keepSending } from "/static/js/offline/outbox.mjs";
+// Think Child offline app: where things stand (signal, what is waiting, last sent, what could not
+// be sent: status.mjs), and the outbox sent whenever the signal is back (outbox.mjs).
+import { keepSending, lastRound } from "/static/js/offline/outbox.mjs";
+import { draw } from "/static/js/offline/status.mjs";
 
-const status = document.getElementById("tc-connection");
+const connection = document.getElementById("tc-connection");
 const app = document.getElementById("tc-offline-app");
 
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+function box() {
+  let el = document.getElementById("tc-outbox");
+  if (!el && app) {
+    el = document.createElement("div");
+    el.id = "tc-outbox";
+    el.className = "tc-sync";
+    app.append(el);
+  }
+  return el;
 }
 
-function show(waiting = []) {
-  if (status) {
-    status.textContent = navigator.onLine
-      ? "You have a signal."
-      : "No signal. Screens that read records from the server open again when the signal comes back.";
+function show() {
+  if (connection) {
+    let words = "You have a signal.";
+    if (!navigator.onLine) {
+      words = "No signal. Screens that read records from the server open again when the signal comes back.";
+    } else if (lastRound.signedOut) {
+      words = "You are signed out. Sign in again to send what is waiting: it is kept on this phone until then.";
+    } else if (lastRound.failed) {
+      words = "The server did not answer. What is waiting is kept on this phone and sent when it does.";
+    }
+    connection.textContent = words;
   }
-  if (!app || !Array.isArray(waiting)) return;
-  const conflicts = waiting.filter((d) => d.conflict).length;
-  const last = localStorage.getItem("tc-last-sync");
-  const lines = [
-    `${plural(waiting.length, "incident")} waiting to send.`,
-    last ? `Last sent: ${new Date(last).toLocaleString("en-GB")}.` : "",
-    conflicts ? `${plural(conflicts, "incident")} could not be sent: it was changed on another device. Nothing has been overwritten.` : "",
-  ].filter(Boolean);
-  let summary = document.getElementById("tc-outbox");
-  if (!summary) {
-    summary = document.createElement("p");
-    summary.id = "tc-outbox";
-    summary.className = "govuk-body";
-    summary.setAttribute("role", "status");
-    app.append(summary);
-  }
-  summary.textContent = lines.join(" ");
+  const el = box();
+  if (el) draw(el, { here: "/offline" });
 }
 
-window.addEventListener("online", () => show());
-window.addEventListener("offline", () => show());
+window.addEventListener("online", show);
+window.addEventListener("offline", show);
+window.addEventListener("tc-outbox", show);
 show();
 keepSending(show);
