@@ -99,6 +99,7 @@ export async function resolve(clientUuid, choice) {
     const theirs = d.conflict.theirs;
     const merged = merge(pick(d.answers, keys), theirs, choice);
     Object.assign(d.answers, merged);
+    d.base = { ...d.base, ...theirs }; // what the server holds at the revision now seen
     const send = keys.filter((k) => !same(merged[k], theirs[k]));
     d.dirty = [...new Set([...d.dirty.filter((k) => !keys.includes(k)), ...send])];
     d.revision = d.conflict.revision;
@@ -152,6 +153,11 @@ async function call(method, url, token, body, revision) {
     credentials: "same-origin",
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  // Signed out, a stale CSRF token or a server error: nothing the officer must fix; the round
+  // stops and the drafts wait for the next one.
+  if (response.status >= 500 || response.status === 401 || response.status === 403) {
+    throw new Error(`${method} ${response.status}`);
+  }
   const json = await response.json().catch(() => ({}));
   return { status: response.status, json };
 }
@@ -169,32 +175,36 @@ async function sendOne(waiting, token) {
     });
     if (!d) return;
   }
-  if (d.dirty.length) {
+  // A 412 is a conflict only for a question whose answer on the server changed since this
+  // draft last knew it (``base``; an outbox incident starts empty) and differs from what was
+  // typed: the rest is sent again over the version now seen, in this round.
+  for (let tries = 0; d.dirty.length && tries < 3; tries += 1) {
     const sent = pick(d.answers, d.dirty);
     const saved = await call("PUT", `${API}/${d.id}/answers`, token, { answers: sent }, d.revision);
-    if (saved.status === 412) {
-      const current = saved.json.current;
-      const mine = Object.keys(sent);
-      if (!mine.every((k) => same(sent[k], current.answers[k]))) {
-        const theirs = pick(current.answers, mine);
-        await modify(uuid, (x) => {
-          x.conflict = { mine: sent, theirs, revision: current.revision };
-        });
-        return;
-      }
-      d = await modify(uuid, (x) => {
-        x.revision = current.revision; // the same change, applied before: not sent again
-        sentNow(x, sent);
-      });
-    } else if (saved.status === 200) {
+    if (saved.status === 200) {
       d = await modify(uuid, (x) => {
         x.revision = saved.json.revision;
         x.problem = null;
+        x.base = { ...x.base, ...sent };
         sentNow(x, sent);
       });
+    } else if (saved.status === 412) {
+      const now = saved.json.current;
+      const keys = Object.keys(sent);
+      const held = keys.filter((k) => same(sent[k], now.answers[k])); // applied before
+      const clash = keys.filter((k) => !held.includes(k) && !same(now.answers[k], d.base?.[k]));
+      d = await modify(uuid, (x) => {
+        x.revision = now.revision;
+        x.base = { ...x.base, ...pick(now.answers, held) };
+        sentNow(x, pick(sent, held));
+        if (clash.length) {
+          x.conflict = { mine: pick(sent, clash), theirs: pick(now.answers, clash), revision: now.revision };
+        }
+      });
+      if (d?.conflict) return;
     } else {
       await modify(uuid, (x) => {
-        x.problem = saved.json;
+        x.problem = { status: saved.status, error: saved.json.error || null };
       });
       return;
     }
@@ -204,13 +214,13 @@ async function sendOne(waiting, token) {
   let outcome = null;
   if (d.close_reason) {
     const closed = await call("POST", `${API}/${d.id}/close`, token, { reason: d.close_reason }, d.revision);
-    outcome = closed.status === 200 ? { done: true } : { problem: closed.json };
+    outcome = closed.status === 200 ? { done: true } : { problem: { status: closed.status, error: closed.json.error || null } };
   } else if (d.submit) {
     const submitted = await call("POST", `${API}/${d.id}/submit`, token, undefined, d.revision);
     outcome =
       submitted.status === 200
         ? { done: true, reference: submitted.json.reference }
-        : { problem: submitted.json };
+        : { problem: { status: submitted.status, error: submitted.json.error || null } };
   }
   if (outcome && !outcome.done) {
     await modify(uuid, (x) => {
