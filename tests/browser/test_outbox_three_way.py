@@ -7,7 +7,6 @@ from __future__ import annotations
 from playwright.sync_api import BrowserContext, expect
 
 from app.assets import static_url
-
 from tests.browser.conftest import assert_accessible, log_in
 from tests.browser.test_offline_outbox import _outbox, _server
 from tests.browser.test_pwa import phone_v2, wait_for_control
