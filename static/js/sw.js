@@ -37,6 +37,8 @@ self.addEventListener("message", (event) => {
 });
 
 async function offlineNavigation(url) {
+  const kept = SHELL.includes(url.pathname) && (await caches.match(url.pathname, { cacheName: SHELL_CACHE }));
+  if (kept) return kept; // a page of the shell itself (the conflict page)
   const serverOnly = SERVER_ONLY.some((p) => url.pathname === p || url.pathname.startsWith(p + "/"));
   const page = serverOnly ? "/offline/needs-connection" : "/offline";
   return (await caches.match(page, { cacheName: SHELL_CACHE })) || Response.error();

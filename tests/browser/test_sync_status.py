@@ -176,3 +176,24 @@ def test_keeping_everything_on_the_server_sends_nothing(phone_v2: BrowserContext
         body["revision"],
     )
     expect(page.locator("#tc-conflicts")).to_contain_text("There is nothing to choose")
+
+
+def test_a_choice_made_with_no_signal_is_sent_when_it_returns(phone_v2: BrowserContext) -> None:
+    page = phone_v2.new_page()
+    log_in(page, "officer1")
+    page.goto("/offline")
+    wait_for_control(page)
+    uuid, body = _on_server(page, {"incident.log_ref": "BEFORE-TUNNEL"})
+    _replay(page, uuid, body, {"incident.log_ref": "IN-TUNNEL"})
+    phone_v2.set_offline(True)
+    page.goto("/offline/conflicts")  # the page is kept for use with no signal
+    page.get_by_role("button", name="Choose what I typed for all").click()
+    page.get_by_role("button", name="Send my choices").click()
+    expect(page.locator("#tc-conflicts-news")).to_have_text(
+        "Your choices are saved on this phone and will be sent when you have a signal."
+    )
+    phone_v2.set_offline(False)
+    assert _outbox(page, "return o.sync();") == []
+    after = _server(page, body["id"])
+    assert after["answers"]["incident.log_ref"] == "IN-TUNNEL"
+    assert after["revision"] == body["revision"] + 1  # sent once, over the version now seen

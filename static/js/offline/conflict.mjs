@@ -2,7 +2,7 @@
 // drafts that met a newer version on the server (412): per question, what the officer typed
 // beside what the server holds (stacked on a phone), a choice for each, or one for all, then
 // sent over the version now seen. Nothing is chosen for the officer and nothing goes in the URL.
-import { drafts, resolve, sync } from "/static/js/offline/outbox.mjs";
+import { drafts, lastRound, resolve, sync } from "/static/js/offline/outbox.mjs";
 import { pick, rows } from "/static/js/offline/choices.mjs";
 
 const root = document.getElementById("tc-conflicts");
@@ -90,7 +90,7 @@ function names(mine, theirs) {
   return out;
 }
 
-function choiceRow(form, n, i, row, who) {
+function choiceRow(n, i, row, who) {
   const group = el("div", "govuk-form-group");
   group.id = `c${n}-r${i}`;
   const fieldset = el("fieldset", "govuk-fieldset");
@@ -168,6 +168,8 @@ async function choose(form, draft) {
   let news = "Your choices have been sent. The server now holds them.";
   if (still?.conflict) news = "The incident changed again on another device. Choose again below.";
   else if (still?.problem) news = "Your choices are saved on this phone, but the server did not accept them.";
+  else if (still && lastRound.signedOut) news = "Your choices are saved on this phone. Sign in again to send them.";
+  else if (still && navigator.onLine) news = "Your choices are saved on this phone and will be sent when the server answers.";
   else if (still) news = "Your choices are saved on this phone and will be sent when you have a signal.";
   await render(news);
 }
@@ -182,7 +184,7 @@ function incident(n, draft) {
   const ref = draft.answers["incident.log_ref"];
   form.append(
     el("h2", "govuk-heading-m", ref ? `Incident ${ref}` : "Incident started with no signal"),
-    el("p", "govuk-body", `${list.length === 1 ? "1 answer differs" : `${list.length} answers differ`}. Choose one for each, or the same for all.`),
+    el("p", "govuk-body", list.length === 1 ? "1 answer differs. Choose which to keep." : `${list.length} answers differ. Choose which to keep for each, or the same for all.`),
   );
   const all = el("div", "govuk-button-group");
   for (const [side, words] of [
@@ -196,7 +198,7 @@ function incident(n, draft) {
     });
     all.append(button);
   }
-  form.append(all, ...list.map((row, i) => choiceRow(form, n, i, row, who)));
+  form.append(all, ...list.map((row, i) => choiceRow(n, i, row, who)));
   const send = el("button", "govuk-button", "Send my choices");
   send.type = "submit";
   form.append(send);
