@@ -56,6 +56,11 @@ def test_every_officer_screen_says_what_is_waiting(phone_v2: BrowserContext) -> 
     expect(status).to_contain_text("Online: nothing waiting to send.")
     heights = page.evaluate("() => window.tcHeights")
     assert len(heights) == 1, heights  # its lines' space is kept from the first paint
+    phone_v2.set_offline(True)  # the signal drops on a screen: said once, politely
+    expect(status.locator(".tc-sync__line")).to_have_text("No signal: nothing waiting to send.")
+    expect(status.get_by_role("status")).to_have_text("No signal: nothing waiting to send.")
+    phone_v2.set_offline(False)
+    expect(status.get_by_role("status")).to_have_text("Online: nothing waiting to send.")
     page.goto("/offline")
     wait_for_control(page)
     phone_v2.set_offline(True)
