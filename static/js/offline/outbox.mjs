@@ -11,9 +11,10 @@ const DRAFT = "draft:";
 const OWNER = "owner";
 const API = "/api/v1/incidents";
 // What is waiting, as counts only (nothing personal), for the status on every officer screen
-// (status.mjs), which cannot afford to load this module; and when the server last answered.
-export const SUMMARY = "tc-outbox";
-export const LAST_SYNC = "tc-last-sync";
+// (status.mjs, which cannot afford to load this module; store.wipe() clears both keys), and
+// when the server last answered.
+const SUMMARY = "tc-outbox";
+const LAST_SYNC = "tc-last-sync";
 
 // Every change to a stored draft is read, changed and written under one lock (across tabs with
 // the Web Locks API): a sync writing back what the server said must never overwrite an answer
