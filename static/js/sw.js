@@ -34,6 +34,9 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "skip-waiting") self.skipWaiting();
+  // A page that loaded while this worker was installing (a sign-in's redirect) and so missed
+  // the claim at activation asks for it: the same version, never a swap.
+  if (event.data && event.data.type === "claim") event.waitUntil(self.clients.claim());
 });
 
 async function offlineNavigation(url) {
