@@ -145,3 +145,18 @@ def test_choices_for_children_match_each_by_id(phone_v2: BrowserContext) -> None
         {"id": c, "child.name": "Added Elsewhere"},
     ]
     assert got["missing"].startswith("no choice for children/")
+
+
+def test_a_server_error_is_not_the_officers_to_fix(phone_v2: BrowserContext) -> None:
+    page = phone_v2.new_page()
+    log_in(page, "officer1")
+    page.goto("/offline")
+    wait_for_control(page)
+    page.route("**/api/v1/incidents/*/answers", lambda route: route.fulfill(status=500))
+    draft = _outbox(page, SENT, {"incident.log_ref": "SERVER-ERROR"})
+    assert draft["problem"] is None and draft["dirty"] == ["incident.log_ref"]  # waits
+    expect(page.locator("#tc-connection")).to_contain_text("The server did not answer")
+    expect(page.locator("#tc-outbox").get_by_role("alert")).to_be_empty()
+    page.unroute("**/api/v1/incidents/*/answers")
+    assert _outbox(page, "return o.sync();") == []
+    assert _server(page, draft["id"])["answers"]["incident.log_ref"] == "SERVER-ERROR"

@@ -38,7 +38,7 @@ export function draw(root, { user = null, here = "" } = {}) {
     let el = root.querySelector("." + cls);
     if (!el) {
       el = root.appendChild(document.createElement(tag));
-      el.className = { p: "govuk-body-s ", span: "govuk-visually-hidden " }[tag] + cls;
+      el.className = ({ p: "govuk-body-s ", span: "govuk-visually-hidden " }[tag] || "") + cls;
       if (role) el.setAttribute("role", role);
     }
     return el;
