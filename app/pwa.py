@@ -26,6 +26,7 @@ router = APIRouter(include_in_schema=False)
 THEME_COLOUR = "#0b0c0c"
 OFFLINE_APP = "/offline"
 NEEDS_CONNECTION = "/offline/needs-connection"
+CONFLICTS = "/offline/conflicts"
 # Screens that only make sense with the server (supervisors, coaches, administrators, the
 # referral documents): offline, they say so plainly instead of showing the officer's app.
 SERVER_ONLY_PREFIXES = ("/review", "/coaching", "/admin", "/referrals", "/feedback", "/account")
@@ -45,7 +46,7 @@ SHELL_FILES = (
     "icons/icon-512.png",
     "icons/icon-maskable-512.png",
 )
-SHELL_PAGES = (OFFLINE_APP, NEEDS_CONNECTION, "/manifest.webmanifest")
+SHELL_PAGES = (OFFLINE_APP, NEEDS_CONNECTION, CONFLICTS, "/manifest.webmanifest")
 
 
 # Folders of ES modules the offline app needs whole: the offline app itself and the risk rules
@@ -74,7 +75,7 @@ def service_worker_source() -> str:
     digest = hashlib.sha256(template.encode())
     for url in offline_files():  # a fingerprinted name: it changes when the file does
         digest.update(url.encode() + b"\0")
-    for name in ("offline.html", "needs_connection.html"):
+    for name in ("offline.html", "needs_connection.html", "conflicts.html"):
         digest.update((STATIC_DIR.parent / "templates" / "pwa" / name).read_bytes())
     shell = [*SHELL_PAGES, *offline_files()]
     return (
@@ -137,3 +138,10 @@ def offline_app(request: Request) -> Response:
 @router.get(NEEDS_CONNECTION)
 def needs_connection(request: Request) -> Response:
     return render(request, "pwa/needs_connection.html", principal=None, csrf_token="")
+
+
+@router.get(CONFLICTS)
+def conflicts(request: Request) -> Response:
+    """Choosing, per question, between what was typed with no signal and what the server holds
+    now: drawn in the browser from the encrypted drafts; the page itself holds nothing personal."""
+    return render(request, "pwa/conflicts.html", principal=None, csrf_token="")

@@ -74,6 +74,7 @@ ACCESS: dict[str, Rule] = {
     "GET /sw.js": PUBLIC,
     "GET /offline": PUBLIC,
     "GET /offline/needs-connection": PUBLIC,
+    "GET /offline/conflicts": PUBLIC,
     "GET /api/v1/session": api(ANY_USER, "read"),
     # Quick hide: lock the session at once, unlock it with the password
     "POST /lock": ANY_USER,

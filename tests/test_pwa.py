@@ -14,6 +14,8 @@ from app.assets import static_url
 from app.paths import STATIC_DIR
 from tests.helpers import Browserless
 
+OFFLINE_PAGES = ("/offline", "/offline/needs-connection", "/offline/conflicts")
+
 
 def test_manifest_meets_the_install_criteria(client: Browserless) -> None:
     response = client.get("/manifest.webmanifest")
@@ -65,13 +67,12 @@ def test_the_shell_holds_every_risk_rules_module() -> None:
 def test_the_shell_holds_no_page_with_records() -> None:
     shell = [*pwa.SHELL_PAGES, *pwa.offline_files()]
     assert all(
-        url.startswith("/static/")
-        or url in ("/offline", "/offline/needs-connection", "/manifest.webmanifest")
+        url.startswith("/static/") or url in (*OFFLINE_PAGES, "/manifest.webmanifest")
         for url in shell
     )
 
 
-@pytest.mark.parametrize("url", ["/offline", "/offline/needs-connection"])
+@pytest.mark.parametrize("url", OFFLINE_PAGES)
 def test_offline_pages_are_the_same_for_everyone(
     client: Browserless, as_officer: Browserless, url: str
 ) -> None:

@@ -40,6 +40,9 @@ async function register() {
       window.location.reload();
     }
   });
+  navigator.serviceWorker.ready.then((ready) => {
+    if (!navigator.serviceWorker.controller && ready.active) ready.active.postMessage({ type: "claim" });
+  });
   setInterval(() => registration.update().catch(() => {}), 30 * 60 * 1000);
   await keepPromptSet();
 }

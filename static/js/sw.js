@@ -34,9 +34,14 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "skip-waiting") self.skipWaiting();
+  // A page that loaded while this worker was installing (a sign-in's redirect) and so missed
+  // the claim at activation asks for it: the same version, never a swap.
+  if (event.data && event.data.type === "claim") event.waitUntil(self.clients.claim());
 });
 
 async function offlineNavigation(url) {
+  const kept = SHELL.includes(url.pathname) && (await caches.match(url.pathname, { cacheName: SHELL_CACHE }));
+  if (kept) return kept; // a page of the shell itself (the conflict page)
   const serverOnly = SERVER_ONLY.some((p) => url.pathname === p || url.pathname.startsWith(p + "/"));
   const page = serverOnly ? "/offline/needs-connection" : "/offline";
   return (await caches.match(page, { cacheName: SHELL_CACHE })) || Response.error();

@@ -4,25 +4,17 @@
 // (starting it twice gives one incident) and every save carries If-Match: a change the server
 // already holds is recognised and not sent again; a real conflict (412) is kept, with both
 // versions, for the officer to choose: nothing is overwritten silently.
+import { merge, pick, same } from "/static/js/offline/choices.mjs";
 import * as store from "/static/js/offline/store.mjs";
 
 const DRAFT = "draft:";
 const OWNER = "owner";
 const API = "/api/v1/incidents";
-
-function same(a, b) {
-  const canon = (v) =>
-    Array.isArray(v)
-      ? v.map(canon)
-      : v && typeof v === "object"
-        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])]))
-        : v;
-  return JSON.stringify(canon(a ?? null)) === JSON.stringify(canon(b ?? null));
-}
-
-function pick(answers, keys) {
-  return Object.fromEntries(keys.map((k) => [k, answers[k] ?? null]));
-}
+// What is waiting, as counts only (nothing personal), for the status on every officer screen
+// (status.mjs, which cannot afford to load this module; store.wipe() clears both keys), and
+// when the server last answered.
+const SUMMARY = "tc-outbox";
+const LAST_SYNC = "tc-last-sync";
 
 // Every change to a stored draft is read, changed and written under one lock (across tabs with
 // the Web Locks API): a sync writing back what the server said must never overwrite an answer
@@ -63,6 +55,7 @@ export async function start() {
     problem: null,
   };
   await store.put(DRAFT + draft.client_uuid, draft);
+  await note();
   return draft.client_uuid;
 }
 
@@ -79,32 +72,63 @@ export async function answer(clientUuid, changes) {
     Object.assign(d.answers, changes);
     d.dirty = [...new Set([...d.dirty, ...Object.keys(changes)])];
   });
+  await note();
 }
 
 export async function close(clientUuid, reason) {
   await modify(clientUuid, (d) => {
     d.close_reason = reason;
   });
+  await note();
 }
 
 export async function submit(clientUuid) {
   await modify(clientUuid, (d) => {
     d.submit = true;
   });
+  await note();
 }
 
-// The officer's choice on a conflict: "mine" sends theirs again over the stored version (now
-// seen), "theirs" takes the stored answers into the draft.
+// The officer's choice on a conflict: "mine" or "theirs" for every question, or an object with
+// "mine" or "theirs" for each row of choices.rows() (throws, changing nothing, if a row has no
+// choice). The result is sent over the version now seen (its revision becomes the If-Match);
+// what matches the server is not sent again.
 export async function resolve(clientUuid, choice) {
   await modify(clientUuid, (d) => {
     if (!d.conflict) return;
-    if (choice === "theirs") {
-      Object.assign(d.answers, d.conflict.theirs);
-      d.dirty = [];
-    }
+    const keys = Object.keys(d.conflict.mine);
+    const theirs = d.conflict.theirs;
+    const merged = merge(pick(d.answers, keys), theirs, choice);
+    Object.assign(d.answers, merged);
+    d.base = { ...d.base, ...theirs }; // what the server holds at the revision now seen
+    const send = keys.filter((k) => !same(merged[k], theirs[k]));
+    d.dirty = [...new Set([...d.dirty.filter((k) => !keys.includes(k)), ...send])];
     d.revision = d.conflict.revision;
     d.conflict = null;
   });
+  await note();
+}
+
+// How many answers a value holds: each answered field of each child, adult or injury.
+function count(value) {
+  if (!Array.isArray(value) || !value.every((x) => x && typeof x === "object")) return 1;
+  const fields = value.reduce((n, item) => n + Object.keys(item).filter((k) => k !== "id").length, 0);
+  return Math.max(1, fields);
+}
+
+async function note() {
+  const waiting = await drafts();
+  const owner = await store.get(OWNER);
+  const summary = { user: owner ? owner.user_id : null, answers: 0, finishing: 0, conflicts: 0, problems: 0 };
+  for (const d of waiting) {
+    summary.answers += d.dirty.reduce((n, k) => n + count(d.answers[k]), 0);
+    if (d.submit || d.close_reason) summary.finishing += 1;
+    if (d.conflict) summary.conflicts += 1;
+    if (d.problem) summary.problems += 1;
+  }
+  localStorage.setItem(SUMMARY, JSON.stringify(summary));
+  window.dispatchEvent(new Event("tc-outbox")); // the status on this page (others: "storage")
+  return waiting;
 }
 
 async function session() {
@@ -130,6 +154,11 @@ async function call(method, url, token, body, revision) {
     credentials: "same-origin",
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  // Signed out, a stale CSRF token or a server error: nothing the officer must fix; the round
+  // stops and the drafts wait for the next one.
+  if (response.status >= 500 || response.status === 401 || response.status === 403) {
+    throw new Error(`${method} ${response.status}`);
+  }
   const json = await response.json().catch(() => ({}));
   return { status: response.status, json };
 }
@@ -147,31 +176,36 @@ async function sendOne(waiting, token) {
     });
     if (!d) return;
   }
-  if (d.dirty.length) {
+  // A 412 is a conflict only for a question whose answer on the server changed since this
+  // draft last knew it (``base``; an outbox incident starts empty) and differs from what was
+  // typed: the rest is sent again over the version now seen, in this round.
+  for (let tries = 0; d.dirty.length && tries < 3; tries += 1) {
     const sent = pick(d.answers, d.dirty);
     const saved = await call("PUT", `${API}/${d.id}/answers`, token, { answers: sent }, d.revision);
-    if (saved.status === 412) {
-      const current = saved.json.current;
-      const mine = Object.keys(sent);
-      if (!mine.every((k) => same(sent[k], current.answers[k]))) {
-        const theirs = pick(current.answers, mine);
-        await modify(uuid, (x) => {
-          x.conflict = { mine: sent, theirs, revision: current.revision };
-        });
-        return;
-      }
-      d = await modify(uuid, (x) => {
-        x.revision = current.revision; // the same change, applied before: not sent again
-        sentNow(x, sent);
-      });
-    } else if (saved.status === 200) {
+    if (saved.status === 200) {
       d = await modify(uuid, (x) => {
         x.revision = saved.json.revision;
+        x.problem = null;
+        x.base = { ...x.base, ...sent };
         sentNow(x, sent);
       });
+    } else if (saved.status === 412) {
+      const now = saved.json.current;
+      const keys = Object.keys(sent);
+      const held = keys.filter((k) => same(sent[k], now.answers[k])); // applied before
+      const clash = keys.filter((k) => !held.includes(k) && !same(now.answers[k], d.base?.[k]));
+      d = await modify(uuid, (x) => {
+        x.revision = now.revision;
+        x.base = { ...x.base, ...pick(now.answers, held) };
+        sentNow(x, pick(sent, held));
+        if (clash.length) {
+          x.conflict = { mine: pick(sent, clash), theirs: pick(now.answers, clash), revision: now.revision };
+        }
+      });
+      if (d?.conflict) return;
     } else {
       await modify(uuid, (x) => {
-        x.problem = saved.json;
+        x.problem = { status: saved.status, error: saved.json.error || null };
       });
       return;
     }
@@ -181,13 +215,13 @@ async function sendOne(waiting, token) {
   let outcome = null;
   if (d.close_reason) {
     const closed = await call("POST", `${API}/${d.id}/close`, token, { reason: d.close_reason }, d.revision);
-    outcome = closed.status === 200 ? { done: true } : { problem: closed.json };
+    outcome = closed.status === 200 ? { done: true } : { problem: { status: closed.status, error: closed.json.error || null } };
   } else if (d.submit) {
     const submitted = await call("POST", `${API}/${d.id}/submit`, token, undefined, d.revision);
     outcome =
       submitted.status === 200
         ? { done: true, reference: submitted.json.reference }
-        : { problem: submitted.json };
+        : { problem: { status: submitted.status, error: submitted.json.error || null } };
   }
   if (outcome && !outcome.done) {
     await modify(uuid, (x) => {
@@ -201,16 +235,32 @@ async function sendOne(waiting, token) {
     const latest = await store.get(DRAFT + uuid);
     if (latest && (finished || latest.dirty.length === 0)) await store.remove(DRAFT + uuid);
   });
-  localStorage.setItem("tc-last-sync", new Date().toISOString());
 }
 
+// How the last round went (for the offline app's words).
+export let lastRound = { failed: false, signedOut: false };
+
+// One round: resolves to what is still waiting. With no signal, signed out, or the server not
+// answering (``failed``: a reply lost mid-round is replayed next round and recognised), the
+// drafts simply wait.
 async function runOnce() {
-  if (!navigator.onLine) return drafts();
-  const who = await session();
-  if (!who) return drafts(); // signed out: the drafts wait for this user to sign in again
-  await checkOwner(who);
-  for (const d of await drafts()) await sendOne(d, who.csrf_token);
-  return drafts();
+  let failed = false;
+  let signedOut = false;
+  try {
+    if (navigator.onLine) {
+      const who = await session();
+      signedOut = !who; // the drafts wait for this user to sign in again
+      if (who) {
+        await checkOwner(who);
+        for (const d of await drafts()) await sendOne(d, who.csrf_token);
+        localStorage.setItem(LAST_SYNC, new Date().toISOString());
+      }
+    }
+  } catch {
+    failed = true;
+  }
+  lastRound = { failed, signedOut };
+  return note();
 }
 
 let queue = Promise.resolve();

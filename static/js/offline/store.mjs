@@ -89,7 +89,10 @@ export async function remove(id) {
   await withStore(RECORDS, "readwrite", (s) => request(s.delete(id)));
 }
 
-// Everything, key included: at sign-out, and when a different user signs in on this browser.
+// Everything, key included: at sign-out, and when a different user signs in on this browser
+// (with the outbox's counts and last-sent time kept beside it).
 export async function wipe() {
+  localStorage.removeItem("tc-outbox");
+  localStorage.removeItem("tc-last-sync");
   await request(indexedDB.deleteDatabase(DB_NAME));
 }
