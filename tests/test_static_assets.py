@@ -95,7 +95,7 @@ def test_a_changed_import_changes_the_importers_name(tmp_path: Path) -> None:
     assert second.files["js/a.mjs"] != first.files["js/a.mjs"]
     assert load(tmp_path) == second
     importer = tmp_path / "dist" / second.files["js/a.mjs"]
-    assert importer.read_text() == f'import "/static/{second.files["js/b.mjs"]}";\n'
+    assert importer.read_text() == f'import"/static/{second.files["js/b.mjs"]}";'  # minified
     big = tmp_path / "dist" / first.files["js/b.mjs"]
     assert brotli.decompress(Path(f"{big}.br").read_bytes()) == big.read_bytes()
     assert gzip.decompress(Path(f"{big}.gz").read_bytes()) == big.read_bytes()
@@ -145,3 +145,22 @@ def test_only_govuk_components_we_use_are_built() -> None:
     for component in ("accordion", "tabs", "cookie-banner", "character-count"):
         if component not in listed:
             assert f".govuk-{component}" not in text, component
+
+
+def test_our_scripts_and_styles_are_served_minified_and_vendored_ones_as_they_are(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "js").mkdir()
+    (tmp_path / "css").mkdir()
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "js" / "a.mjs").write_text(
+        "// A comment the phone need not download.\nexport const greeting = `Hello ${1 + 1}`;\n"
+    )
+    (tmp_path / "css" / "a.css").write_text("/* a comment */\n.tc-a {\n  margin: 0;\n}\n")
+    vendored = "/* licence: kept */\nvar  x = 1;\n"
+    (tmp_path / "vendor" / "v.js").write_text(vendored)
+    files = build(tmp_path).files
+    dist = tmp_path / "dist"
+    assert (dist / files["js/a.mjs"]).read_text() == "export const greeting=`Hello ${1 + 1}`;"
+    assert (dist / files["css/a.css"]).read_text() == ".tc-a{margin:0}"
+    assert (dist / files["vendor/v.js"]).read_text() == vendored

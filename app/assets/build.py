@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import brotli
+import rcssmin
+import rjsmin
 
 DIST = "dist"
 MANIFEST = "manifest.json"
@@ -31,6 +33,9 @@ HASH_LENGTH = 12
 # Text that compresses; images such as PNG are compressed already.
 COMPRESSIBLE = frozenset({".css", ".js", ".mjs", ".json", ".svg", ".ico", ".txt", ".map"})
 REWRITTEN = frozenset({".css", ".js", ".mjs"})
+# Our own scripts and styles are served minified (comments and spaces out: rJSmin and rCSSmin);
+# vendored files come minified already.
+MINIFIED = {".js": rjsmin.jsmin, ".mjs": rjsmin.jsmin, ".css": rcssmin.cssmin}
 # "/static/x" in quotes or in url(...): the references a browser follows from CSS or JS.
 REFERENCE = re.compile(r"""(?<=["'(])/static/([A-Za-z0-9_.@/-]+)(?=["')])""")
 
@@ -76,6 +81,15 @@ def fingerprinted(name: str, content: bytes) -> str:
     return f"{stem}.{tag}.{suffix}" if suffix else f"{stem}.{tag}"
 
 
+def minified(name: str, content: bytes) -> bytes:
+    """Our own script or style without its comments and spaces; anything else as it is."""
+    minify = MINIFIED.get(Path(name).suffix)
+    if minify is None or name.startswith("vendor/") or ".min." in name:
+        return content
+    text: str = minify(content.decode("utf-8"))
+    return text.encode("utf-8")
+
+
 def _write(path: Path, content: bytes) -> None:
     """Written to a temporary file and renamed: a reader never sees half a file, and two
     processes building the same sources at once write the same bytes."""
@@ -117,6 +131,7 @@ class _Builder:
         content = (self.static_dir / name).read_bytes()
         if Path(name).suffix in REWRITTEN:
             content = self._rewrite(content)
+        content = minified(name, content)
         self._visiting.discard(name)
         self.files[name] = fingerprinted(name, content)
         self.contents[name] = content
