@@ -9,7 +9,6 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from app.assets import static_url
 from tests.browser.conftest import log_in
-from tests.browser.test_pwa import wait_for_control
 
 OUTBOX = static_url("js/offline/outbox.mjs")
 RULES = static_url("js/offline/rules.mjs")
@@ -53,7 +52,8 @@ def ready_offline(context: BrowserContext) -> Page:
     service worker), now with no signal, on the offline app."""
     page = context.new_page()
     log_in(page, "officer1")
-    wait_for_control(page)
+    # The worker keeps every file of the app before it takes control: slow on a busy machine.
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=90000)
     page.reload()
     page.wait_for_function(
         "async () => !!(await caches.match('/api/v1/prompt-set', {cacheName: 'tc-data'}))"

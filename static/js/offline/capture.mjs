@@ -5,7 +5,7 @@
 // the outbox (outbox.mjs), which sends it when there is a signal.
 import * as outbox from "/static/js/offline/outbox.mjs";
 import { field, fieldId, h } from "/static/js/offline/fields.mjs";
-import { keepAll, screenUrl, show, state, watch } from "/static/js/offline/form.mjs";
+import { keepAll, screenUrl, settled, show, state, store, watch } from "/static/js/offline/form.mjs";
 import { maxItems, prune, tooMany } from "/static/js/offline/rules.mjs";
 import {
   addItem, capital, childIds, flow, placeOf, promptsOf, removeItem, setAnswer, shows, titleOf,
@@ -72,7 +72,7 @@ function listBlock(p, screen, uuid, n) {
     const label = `${p.item_label} ${i + 1}`;
     const remove = h("button", { type: "button", class: "tc-link-button govuk-link" }, "Remove", h("span", { class: "govuk-visually-hidden" }, ` ${label}`));
     remove.addEventListener("click", () => confirmRemove(capital(label), item[first.id], async () => {
-      await outbox.answer(uuid, removeItem(current.draft.answers, screen, p, item.id));
+      await store(uuid, removeItem(current.draft.answers, screen, p, item.id));
     }));
     return h("div", { class: "govuk-summary-list__row" },
       h("dt", { class: "govuk-summary-list__key" }, capital(label)),
@@ -86,7 +86,7 @@ function listBlock(p, screen, uuid, n) {
     `Add ${list.length ? "another" : /^[aeiou]/.test(p.item_label) ? "an" : "a"} ${p.item_label}`);
   add.addEventListener("click", async () => {
     const made = addItem(current.draft.answers, screen, p);
-    await outbox.answer(uuid, made.changes);
+    await store(uuid, made.changes);
     location.hash = screenUrl(uuid, n, made.id);
   });
   return h("div", { class: "govuk-form-group", id: fieldId(p) },
@@ -143,7 +143,7 @@ function drawChildren(uuid, n) {
     const at = current.screens.findIndex((s) => s.kind === "section" && s.section === screen.section && s.childId === id);
     const remove = h("button", { type: "button", class: "tc-link-button govuk-link" }, "Remove", h("span", { class: "govuk-visually-hidden" }, ` ${label}`));
     remove.addEventListener("click", () => confirmRemove(label, kid["child.name"], async () => {
-      await outbox.answer(uuid, removeItem(answers, screen, null, id));
+      await store(uuid, removeItem(answers, screen, null, id));
     }));
     return h("div", { class: "govuk-summary-list__row" },
       h("dt", { class: "govuk-summary-list__key" }, label),
@@ -156,11 +156,12 @@ function drawChildren(uuid, n) {
   const add = h("button", { type: "button", class: "govuk-button govuk-button--secondary", "data-module": "govuk-button" }, ids.length ? "Add another child" : "Add a child");
   add.addEventListener("click", async () => {
     const made = addItem(answers, screen, null);
-    await outbox.answer(uuid, made.changes);
+    await store(uuid, made.changes);
     const screens = flow(ps, answers);
     location.hash = screenUrl(uuid, screens.findIndex((s) => s.childId === made.id));
   });
-  const next = h("a", { class: "govuk-button", href: screenUrl(uuid, n + 1), role: "button", draggable: "false", "data-module": "govuk-button" }, "Continue");
+  const after = current.screens.findLastIndex((s) => s.section === screen.section) + 1;
+  const next = h("a", { class: "govuk-button", href: screenUrl(uuid, after), role: "button", draggable: "false", "data-module": "govuk-button" }, "Continue");
   show(screen.section.title, back(screenUrl(uuid, Math.max(n - 1, 0))),
     h("span", { class: "govuk-caption-l" }, `Step ${n + 1} of ${current.screens.length}`),
     h("h1", { class: "govuk-heading-l" }, screen.section.title),
@@ -179,6 +180,7 @@ export async function route() {
   state.ps = ps;
   if (!ps) return noQuestions();
   const [, uuid, number, itemId] = m;
+  await settled();
   const draft = await outbox.draft(uuid);
   if (!draft) return show("Sent", h("h1", { class: "govuk-heading-l" }, "This incident has been sent"), h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: "/offline" }, "Back to incidents on this phone")));
   const screens = flow(ps, draft.answers);
@@ -200,6 +202,7 @@ export async function route() {
   if (screen.kind === "close") return drawClose(ps, current);
   const nextHref = () => {
     const again = flow(ps, draft.answers); // an answer may add or drop screens after this one
+    if (screen.section.id === "child") return screenUrl(uuid, again.findIndex((s) => s.kind === "children"));
     const here = again.findIndex((s) => s.section === screen.section && s.childId === screen.childId);
     return screenUrl(uuid, Math.min(here + 1, again.length - 1));
   };

@@ -5,7 +5,7 @@ import * as outbox from "/static/js/offline/outbox.mjs";
 import { errorSummary, field, fieldId, h } from "/static/js/offline/fields.mjs";
 import { hasAnswer, indexOf, message, missing, prune, validate } from "/static/js/offline/rules.mjs";
 import { CHECK_SECTIONS, placeOf, promptsOf, screenOfPath, shows, titleOf } from "/static/js/offline/screens.mjs";
-import { keepAll, refresh, screenUrl, show, watch } from "/static/js/offline/form.mjs";
+import { keepAll, refresh, screenUrl, settled, show, watch } from "/static/js/offline/form.mjs";
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
@@ -92,6 +92,7 @@ export function drawCheck(ps, current) {
       summary.focus();
       return;
     }
+    await settled();
     await outbox.submit(uuid);
     drawQueued(await outbox.draft(uuid));
   });
@@ -123,6 +124,7 @@ export function drawClose(ps, current) {
       summary.focus();
       return;
     }
+    await settled();
     await outbox.close(uuid, reason);
     drawQueued(await outbox.draft(uuid));
   });

@@ -66,6 +66,15 @@ function checkboxes(id, p, chosen, hint, error) {
       h("label", { class: "govuk-label govuk-checkboxes__label", for: itemId }, o.label)));
   });
   const box = h("div", { class: "govuk-checkboxes", "data-module": "govuk-checkboxes" }, list);
+  // "None of these" and the other options exclude each other, as GOV.UK Frontend's checkboxes do.
+  box.addEventListener("click", (event) => {
+    const ticked = event.target;
+    if (!(ticked instanceof HTMLInputElement) || !ticked.checked) return;
+    const exclusive = ticked.dataset.behaviour === "exclusive";
+    for (const other of box.querySelectorAll("input")) {
+      if (other !== ticked && (exclusive || other.dataset.behaviour === "exclusive")) other.checked = false;
+    }
+  });
   return group(error, fieldset(id, p, hint || "Select all that apply.", error, box));
 }
 

@@ -2,7 +2,6 @@
 // (capture.mjs) and "Check your answers" (check.mjs): drawing it, keeping each answer as it is
 // given (stored at once, encrypted, through the outbox), showing and following conditions, and
 // the GOV.UK error summary and inline errors when an answer cannot be kept.
-import { initAll } from "/static/vendor/govuk-frontend-6.3.0/govuk-frontend.min.mjs";
 import * as outbox from "/static/js/offline/outbox.mjs";
 import { errorSummary, fieldId, h, read } from "/static/js/offline/fields.mjs";
 import { prune, validate } from "/static/js/offline/rules.mjs";
@@ -11,6 +10,20 @@ import { childIds, placeOf, promptsOf, setAnswer, shows } from "/static/js/offli
 // The prompt set, and the draft and screen on show: {uuid, draft, screens, n, screen}.
 export const state = { ps: null, current: null };
 
+// Changes are stored one after another, in the order they were made; the next screen is drawn
+// from the store only once every change before it is there (settled()).
+let saving = Promise.resolve();
+
+export function store(uuid, changes) {
+  const run = saving.then(() => outbox.answer(uuid, changes));
+  saving = run.catch(() => {});
+  return run;
+}
+
+export function settled() {
+  return saving;
+}
+
 export const screenUrl = (uuid, n, itemId) => `#/i/${uuid}/${n}${itemId ? "/" + itemId : ""}`;
 
 export function show(title, ...content) {
@@ -18,7 +31,6 @@ export function show(title, ...content) {
   const title_ = document.getElementById("tc-offline-title");
   if (title_) title_.hidden = true;
   document.getElementById("tc-capture").replaceChildren(...content);
-  initAll({ scope: document.getElementById("tc-capture") });
   window.scrollTo(0, 0);
 }
 
@@ -45,7 +57,7 @@ export async function keep(box, p, screen) {
   const before = JSON.stringify(placeOf(d.answers, screen).data[p.id] ?? null);
   if (before === JSON.stringify(got.value)) return null;
   const changes = setAnswer(d.answers, screen, p.id, got.value);
-  await outbox.answer(state.current.uuid, changes);
+  await store(state.current.uuid, changes);
   return null;
 }
 

@@ -55,7 +55,8 @@ function gateClosed(answers) {
   return answers["gate.children_present"] === false && answers["gate.pregnancy"] === false;
 }
 
-// Every screen, in order, for the answers so far.
+// Every screen, in order, for the answers so far. A child's details are reached from the list
+// of children and lead back to it (as online).
 export function flow(ps, answers) {
   const shown = prune(ps, answers);
   const visibleSections = ps.sections.filter(
@@ -80,6 +81,7 @@ export function flow(ps, answers) {
     }
     const screen = { kind: "section", section };
     if (screenShows(ps, screen, shown)) out.push(screen);
+    if (section.id === "gate" && gateClosed(shown)) break; // then only closing is left
   }
   out.push({ kind: gateClosed(shown) ? "close" : "check" });
   return out;
