@@ -52,11 +52,14 @@ def ready_offline(context: BrowserContext) -> Page:
     service worker), now with no signal, on the offline app."""
     page = context.new_page()
     log_in(page, "officer1")
-    # The worker keeps every file of the app before it takes control: slow on a busy machine.
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=90000)
+    # Once the worker is active, a page loaded from then on is under it (one loaded while it
+    # was still installing may not be claimed).
+    page.evaluate("() => navigator.serviceWorker.ready")
     page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", polling=250)
     page.wait_for_function(
-        "async () => !!(await caches.match('/api/v1/prompt-set', {cacheName: 'tc-data'}))"
+        "async () => !!(await caches.match('/api/v1/prompt-set', {cacheName: 'tc-data'}))",
+        polling=250,
     )
     context.set_offline(True)
     page.goto("/incidents")  # no signal: the worker gives the offline app instead

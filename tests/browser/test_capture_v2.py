@@ -99,7 +99,8 @@ def test_an_incident_captured_offline_reaches_the_server_once(phone_v2: BrowserC
             continue_(page)
         fill_screen(page)
         continue_(page)
-    fill_screen(page)  # the officer's grade and declaration
+    page.get_by_role("group", name=re.compile("I confirm this record")).get_by_label("Yes").check()
+    fill_screen(page)  # the officer's grade and reasons
     assert_accessible(page)
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Referral submitted")

@@ -18,13 +18,17 @@ const fallback = document.getElementById("tc-offline-fallback");
 let ps = null;
 let current = null; // {uuid, draft, screens, n, screen}
 
+// The questions: through the service worker (the server's copy, or the one it keeps), else
+// straight from the worker's cache (a page the worker does not control, with no signal).
 async function promptSet() {
   try {
     const response = await fetch("/api/v1/prompt-set", { credentials: "same-origin" });
-    return response.ok ? response.json() : null;
+    if (response.ok) return await response.json();
   } catch (error) {
-    return null;
+    // no signal and no worker: the kept copy below
   }
+  const kept = "caches" in window && (await caches.match("/api/v1/prompt-set", { cacheName: "tc-data" }));
+  return kept ? kept.json() : null;
 }
 
 function back(href) {
@@ -41,12 +45,13 @@ async function home() {
   });
   const waiting = (await outbox.drafts()).map((d) => {
     const ref = typeof d.answers["incident.log_ref"] === "string" && d.answers["incident.log_ref"].trim();
-    const state = d.submit ? "Submitted: waiting to send" : d.close_reason ? "Closed: waiting to send" : "Draft";
+    const state = d.problem ? "Not accepted: answers needed" : d.submit ? "Submitted: waiting to send"
+      : d.close_reason ? "Closed: waiting to send" : "Draft";
     return h("div", { class: "govuk-summary-list__row" },
       h("dt", { class: "govuk-summary-list__key tc-break" }, ref || "Incident without a number yet"),
       h("dd", { class: "govuk-summary-list__value" }, state),
       h("dd", { class: "govuk-summary-list__actions" },
-        d.submit || d.close_reason ? "" : h("a", { class: "govuk-link", href: screenUrl(d.client_uuid, 0) },
+        (d.submit && !d.problem) || d.close_reason ? "" : h("a", { class: "govuk-link", href: screenUrl(d.client_uuid, 0) },
           "Continue", h("span", { class: "govuk-visually-hidden" }, ` ${ref || "incident"}`))));
   });
   root.replaceChildren(
@@ -187,7 +192,8 @@ export async function route() {
   const n = Math.min(Number(number), screens.length - 1);
   current = { uuid, draft, screens, n, screen: screens[n] };
   state.current = current;
-  if (draft.submit || draft.close_reason) return drawQueued(draft);
+  if ((draft.submit || draft.close_reason) && !draft.problem) return drawQueued(draft);
+  if (draft.close_reason) return drawQueued(draft);
   const prev = screenUrl(uuid, Math.max(n - 1, 0));
   if (itemId) {
     const p = promptsOf(screens[n]).find((q) => q.type === "repeat" &&

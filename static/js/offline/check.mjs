@@ -7,6 +7,7 @@ import { hasAnswer, indexOf, message, missing, prune, validate } from "/static/j
 import { CHECK_SECTIONS, placeOf, promptsOf, screenOfPath, shows, titleOf } from "/static/js/offline/screens.mjs";
 import { keepAll, refresh, screenUrl, settled, show, watch } from "/static/js/offline/form.mjs";
 
+const DECLARATION = "declaration.confirmed";
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
 
@@ -52,6 +53,26 @@ function stillNeeded(ps, current, answers) {
   });
 }
 
+// As the server's submission_extras: the declaration must be confirmed, not answered "no".
+// (The extras that follow the suggested risk grade are checked by the server when it is sent.)
+function unconfirmed(ps, answers) {
+  const p = indexOf(ps).prompts[DECLARATION];
+  return p && answers[DECLARATION] === false ? [{ href: `#${fieldId(p)}`, text: message(ps, "required", p) }] : [];
+}
+
+// Sent, but the server said answers are still needed (for example after a grade lower than the
+// suggestion): what it named, to answer before it is sent again.
+function refused(ps, current) {
+  const problem = current.draft.problem;
+  if (!problem || !Array.isArray(problem.missing)) return null;
+  const { prompts } = indexOf(ps);
+  return h("div", { class: "govuk-warning-text" },
+    h("span", { class: "govuk-warning-text__icon", "aria-hidden": "true" }, "!"),
+    h("strong", { class: "govuk-warning-text__text" }, h("span", { class: "govuk-visually-hidden" }, "Warning"),
+      "This referral was not accepted when it was sent. Answer these, then submit again: ",
+      problem.missing.map((path) => prompts[path.replace(/^.*\]\./, "")]?.label || path).join("; ")));
+}
+
 export function drawCheck(ps, current) {
   const { uuid, draft, screens, n } = current;
   const answers = draft.answers;
@@ -82,7 +103,7 @@ export function drawCheck(ps, current) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if ((await keepAll(form, here)).length) return;
-    const problems = [...stillNeeded(ps, current, answers),
+    const problems = [...stillNeeded(ps, current, answers), ...unconfirmed(ps, answers),
       ...Object.entries(validate(ps, prune(ps, answers))).map(([path, text]) =>
         ({ href: screenUrl(uuid, screenOfPath(ps, answers, screens, path)), text }))];
     if (problems.length) {
@@ -100,6 +121,7 @@ export function drawCheck(ps, current) {
     h("a", { href: screenUrl(uuid, Math.max(n - 1, 0)), class: "govuk-back-link" }, "Back"),
     h("span", { class: "govuk-caption-l" }, `Step ${n + 1} of ${screens.length}`),
     h("h1", { class: "govuk-heading-l" }, "Check your answers"),
+    refused(ps, current),
     needed.length ? h("div", { class: "govuk-inset-text" },
       h("h2", { class: "govuk-heading-s" }, "Still needed before you can submit"),
       h("ul", { class: "govuk-list govuk-list--bullet" }, needed.map((x) => h("li", {}, h("a", { class: "govuk-link", href: x.href }, x.text)))))

@@ -47,6 +47,7 @@ function pathOf(answers, screen, pid) {
 
 // Store what is in one prompt's box, if it is a valid answer; the problem with it, if not.
 export async function keep(box, p, screen) {
+  if (p.type === "repeat" || p.type === "guidance") return null; // lists change by their buttons
   const d = state.current.draft;
   const got = read(state.ps, p, box);
   if (got.error) return got.error;
