@@ -7,15 +7,14 @@ from __future__ import annotations
 from playwright.sync_api import Browser
 
 from app.assets import static_url
-from app.checklist.promptset import list_limits
 from tests.browser.conftest import PHONE, log_in
 from tests.checklist.test_validation_cases_v2 import CASES
 
-RUN = """async ([url, cases, limits]) => {
+RUN = """async ([url, cases]) => {
   const m = await import(url);
   const ps = await (await fetch("/api/v1/prompt-set")).json();
   return cases.map((c) => ({
-    errors: m.validate(ps, m.prune(ps, c.answers), { today: c.today, limits }),
+    errors: m.validate(ps, m.prune(ps, c.answers), { today: c.today }),
     missing: m.missing(ps, c.answers),
   }));
 }"""
@@ -27,7 +26,7 @@ def test_every_validation_case_in_chromium(browser: Browser, live_server_v2: str
         page = context.new_page()
         log_in(page, "officer1")
         url = static_url("js/offline/rules.mjs")
-        results = page.evaluate(RUN, [url, CASES, list_limits()])
+        results = page.evaluate(RUN, [url, CASES])  # list caps: from the prompt set
         assert len(results) == len(CASES)
         wrong = [
             (c["name"], got)
