@@ -9,6 +9,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from app.assets import static_url
 from tests.browser.conftest import log_in
+from tests.browser.test_pwa import wait_for_control
 
 OUTBOX = static_url("js/offline/outbox.mjs")
 RULES = static_url("js/offline/rules.mjs")
@@ -52,11 +53,8 @@ def ready_offline(context: BrowserContext) -> Page:
     service worker), now with no signal, on the offline app."""
     page = context.new_page()
     log_in(page, "officer1")
-    # Once the worker is active, a page loaded from then on is under it (one loaded while it
-    # was still installing may not be claimed).
-    page.evaluate("() => navigator.serviceWorker.ready")
-    page.reload()
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", polling=250)
+    wait_for_control(page)
+    page.reload()  # a page drawn under the worker keeps the questions for use with no signal
     page.wait_for_function(
         "async () => !!(await caches.match('/api/v1/prompt-set', {cacheName: 'tc-data'}))",
         polling=250,
