@@ -1,6 +1,6 @@
 """The shared validation cases (``tests/checklist/validation_cases.json``, also run by pytest
-against the Python answer engine) hold in Chromium for ``static/js/offline/rules.mjs``: the
-module the offline screens validate with, imported from the running app."""
+against the Python answer engine) hold in Chromium for ``static/js/offline/rules.mjs`` and
+``required.mjs``: the modules the offline screens validate with, imported from the running app."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from app.assets import static_url
 from tests.browser.conftest import PHONE, log_in
 from tests.checklist.test_validation_cases_v2 import CASES
 
-RUN = """async ([url, cases]) => {
+RUN = """async ([url, requiredUrl, cases]) => {
   const m = await import(url);
+  const r = await import(requiredUrl);
   const ps = await (await fetch("/api/v1/prompt-set")).json();
   return cases.map((c) => ({
     errors: m.validate(ps, m.prune(ps, c.answers), { today: c.today }),
-    missing: m.missing(ps, c.answers),
+    missing: r.missing(ps, c.answers),
   }));
 }"""
 
@@ -26,7 +27,8 @@ def test_every_validation_case_in_chromium(browser: Browser, live_server_v2: str
         page = context.new_page()
         log_in(page, "officer1")
         url = static_url("js/offline/rules.mjs")
-        results = page.evaluate(RUN, [url, CASES])  # list caps: from the prompt set
+        required = static_url("js/offline/required.mjs")
+        results = page.evaluate(RUN, [url, required, CASES])  # list caps: from the prompt set
         assert len(results) == len(CASES)
         wrong = [
             (c["name"], got)

@@ -8,8 +8,9 @@ import { field, fieldId, h } from "/static/js/offline/fields.mjs";
 import { keepAll, screenUrl, settled, show, state, store, watch } from "/static/js/offline/form.mjs";
 import { maxItems, prune, tooMany } from "/static/js/offline/rules.mjs";
 import {
-  addItem, capital, childIds, flow, placeOf, promptsOf, removeItem, setAnswer, shows, titleOf,
+  addItem, capital, childIds, flow, placeOf, promptsOf, removeItem, screenOfPath, shows, titleOf,
 } from "/static/js/offline/screens.mjs";
+import { missing } from "/static/js/offline/required.mjs";
 import { drawCheck, drawClose, drawQueued } from "/static/js/offline/check.mjs";
 
 const root = document.getElementById("tc-capture");
@@ -35,7 +36,17 @@ function back(href) {
   return h("a", { href, class: "govuk-back-link" }, "Back");
 }
 
+// Where to pick a draft up: the first screen with a required answer missing, else the check.
+function resumeUrl(d) {
+  if (!ps || !Object.keys(d.answers).length) return screenUrl(d.client_uuid, 0);
+  const screens = flow(ps, d.answers);
+  const first = missing(ps, d.answers)[0];
+  const n = first === undefined ? screens.length - 1 : screenOfPath(ps, d.answers, screens, first);
+  return screenUrl(d.client_uuid, Math.max(n, 0));
+}
+
 async function home() {
+  ps = ps || (await promptSet());
   if (pageTitle) pageTitle.hidden = false;
   document.title = "Think Child with no signal – Think Child";
   const start = h("button", { type: "button", class: "govuk-button", "data-module": "govuk-button" }, "Start an incident");
@@ -51,7 +62,7 @@ async function home() {
       h("dt", { class: "govuk-summary-list__key tc-break" }, ref || "Incident without a number yet"),
       h("dd", { class: "govuk-summary-list__value" }, state),
       h("dd", { class: "govuk-summary-list__actions" },
-        (d.submit && !d.problem) || d.close_reason ? "" : h("a", { class: "govuk-link", href: screenUrl(d.client_uuid, 0) },
+        (d.submit && !d.problem) || d.close_reason ? "" : h("a", { class: "govuk-link", href: resumeUrl(d) },
           "Continue", h("span", { class: "govuk-visually-hidden" }, ` ${ref || "incident"}`))));
   });
   root.replaceChildren(

@@ -3,7 +3,8 @@
 // and what the officer sees once either is queued to send.
 import * as outbox from "/static/js/offline/outbox.mjs";
 import { errorSummary, field, fieldId, h } from "/static/js/offline/fields.mjs";
-import { hasAnswer, indexOf, message, missing, prune, validate } from "/static/js/offline/rules.mjs";
+import { hasAnswer, indexOf, message, prune, validate } from "/static/js/offline/rules.mjs";
+import { missing } from "/static/js/offline/required.mjs";
 import { CHECK_SECTIONS, placeOf, promptsOf, screenOfPath, shows, titleOf } from "/static/js/offline/screens.mjs";
 import { keepAll, refresh, screenUrl, settled, show, watch } from "/static/js/offline/form.mjs";
 

@@ -1,6 +1,6 @@
 // Think Child offline: the answer engine's rules in the browser, ported from
-// app/checklist/answers (visibility.py `prune_hidden`, values.py `validate_values`,
-// __init__.py `missing_required`) and the list caps (app/checklist/prompts/limits.yaml).
+// app/checklist/answers (visibility.py `prune_hidden`, values.py `validate_values`) and the list
+// caps (each list's max_items in the prompt set). What is still missing: required.mjs.
 // The shared cases in tests/checklist/validation_cases.json run against both.
 import { lookupIn, visible } from "/static/js/checklist.mjs";
 
@@ -272,40 +272,4 @@ export function maxItems(ps, key, limits = {}) {
 export function tooMany(ps, key, label, limits = {}) {
   const template = ps.messages.too_many_items || (limits.messages || {}).too_many_items || "";
   return template.replace("{max_items}", maxItems(ps, key, limits)).replace("{label}", label);
-}
-
-// Paths of required prompts that show and have no answer, in screen order (missing_required).
-export function missing(ps, answers) {
-  const shown = prune(ps, answers);
-  const out = [];
-  for (const section of ps.sections) {
-    if (!shows(section.when, shown, null)) continue;
-    if (!section.repeat) {
-      missingIn(section.prompts, shown, null, shown, "", out);
-      continue;
-    }
-    const items = Array.isArray(shown[section.repeat]) ? shown[section.repeat] : [];
-    if (section.min_items && items.length < section.min_items) out.push(section.repeat);
-    items.forEach((item, i) => {
-      if (isItem(item)) missingIn(section.prompts, item, [item], shown, `${section.repeat}[${i}].`, out);
-    });
-  }
-  return out;
-}
-
-function missingIn(prompts, data, scope, answers, prefix, out) {
-  for (const p of prompts) {
-    if (p.type === "guidance" || !shows(p.when, answers, scope)) continue;
-    const path = prefix + p.id, value = data[p.id];
-    if (p.type === "repeat") {
-      const items = Array.isArray(value) ? value : [];
-      if (items.length < Math.max(p.min_items || 0, p.required ? 1 : 0)) out.push(path);
-      items.forEach((item, j) => {
-        if (isItem(item)) missingIn(p.prompts, item, [item, ...(scope || [])], answers, `${path}[${j}].`, out);
-      });
-      continue;
-    }
-    const excused = p.required_unless && hasAnswer(scopeLookup(answers, scope)(p.required_unless));
-    if (p.required && !excused && !hasAnswer(value)) out.push(path);
-  }
 }
