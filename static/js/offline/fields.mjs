@@ -218,8 +218,10 @@ export function errorSummary(errors, description) {
     const target = link && document.getElementById(link.getAttribute("href").slice(1));
     if (!target) return;
     event.preventDefault();
-    target.scrollIntoView({ block: "center" });
-    target.focus();
+    // A date links to its day box, a list to its first button (as GOV.UK's summary does).
+    const input = target.matches("input, textarea, button") ? target : target.querySelector("input, textarea, button");
+    (input || target).scrollIntoView({ block: "center" });
+    (input || target).focus();
   });
   return summary;
 }
