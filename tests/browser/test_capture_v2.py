@@ -181,3 +181,22 @@ def test_bad_answers_are_explained_offline(phone_v2: BrowserContext) -> None:
     assert draft_answers(page, uuid) is not None and not page.evaluate(
         "() => document.body.innerText.includes('Referral submitted')"
     )
+
+
+def test_an_answer_given_after_the_draft_was_sent_is_not_lost(phone_v2: BrowserContext) -> None:
+    """The signal comes back while the officer is on a screen: the outbox sends the draft and
+    removes it from the phone; the next answer is kept again and sent, nothing doubled."""
+    page = ready_offline(phone_v2)
+    uuid = _start(page)
+    page.get_by_label("Incident or occurrence number").fill("INC-CAPTURE-3")
+    continue_(page)
+    phone_v2.set_offline(False)
+    wait_until_sent(page)  # sent, and removed from the phone
+    assert server_incident(page, uuid)["answers"]["incident.log_ref"] == "INC-CAPTURE-3"
+    page.get_by_role("group", name=re.compile("child under 18 present")).get_by_label("Yes").check()
+    continue_(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Each child")
+    wait_until_sent(page)
+    answers = server_incident(page, uuid)["answers"]
+    assert answers["incident.log_ref"] == "INC-CAPTURE-3"
+    assert answers["gate.children_present"] is True

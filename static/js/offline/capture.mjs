@@ -198,7 +198,12 @@ export async function route() {
   const [, uuid, number, itemId] = m;
   await settled();
   const draft = await outbox.draft(uuid);
-  if (!draft) return show("Sent", h("h1", { class: "govuk-heading-l" }, "This incident has been sent"), h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: "/offline" }, "Back to incidents on this phone")));
+  if (!draft) {
+    return show("Sent", h("h1", { class: "govuk-heading-l" }, "This incident has been sent"),
+      h("p", { class: "govuk-body" }, "Its answers are on the server and no longer on this phone. With a signal, carry on from ",
+        h("a", { class: "govuk-link", href: "/incidents" }, "your incidents"), "."),
+      h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: "/offline" }, "Back to incidents on this phone")));
+  }
   const screens = flow(ps, draft.answers);
   const n = Math.min(Number(number), screens.length - 1);
   current = { uuid, draft, screens, n, screen: screens[n] };

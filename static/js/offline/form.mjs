@@ -15,7 +15,8 @@ export const state = { ps: null, current: null };
 let saving = Promise.resolve();
 
 export function store(uuid, changes) {
-  const run = saving.then(() => outbox.answer(uuid, changes));
+  const whole = state.current && state.current.uuid === uuid ? state.current.draft.answers : null;
+  const run = saving.then(() => outbox.answer(uuid, changes, whole));
   saving = run.catch(() => {});
   return run;
 }
