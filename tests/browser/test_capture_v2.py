@@ -200,3 +200,13 @@ def test_an_answer_given_after_the_draft_was_sent_is_not_lost(phone_v2: BrowserC
     answers = server_incident(page, uuid)["answers"]
     assert answers["incident.log_ref"] == "INC-CAPTURE-3"
     assert answers["gate.children_present"] is True
+
+
+def test_with_no_questions_kept_the_officer_is_told_plainly(phone_v2: BrowserContext) -> None:
+    page = ready_offline(phone_v2)
+    page.evaluate("() => caches.delete('tc-data')")  # as on a phone never used with a signal
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "The questions are not on this phone yet"
+    )
+    expect(page.get_by_role("button", name="Start an incident")).to_have_count(0)

@@ -47,6 +47,8 @@ function resumeUrl(d) {
 
 async function home() {
   ps = ps || (await promptSet());
+  state.ps = ps;
+  if (!ps) return noQuestions();
   if (pageTitle) pageTitle.hidden = false;
   document.title = "Think Child with no signal – Think Child";
   const start = h("button", { type: "button", class: "govuk-button", "data-module": "govuk-button" }, "Start an incident");
