@@ -106,6 +106,9 @@ def test_an_incident_captured_offline_reaches_the_server_once(phone_v2: BrowserC
         continue_(page)
     page.get_by_role("group", name=re.compile("I confirm this record")).get_by_label("Yes").check()
     fill_screen(page)  # the officer's grade and reasons
+    expect(page.locator(".govuk-summary-list__row", has_text="Adult 1: Full name")).to_contain_text(
+        "Jo Adult"
+    )
     assert_accessible(page)
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Referral submitted")

@@ -5,7 +5,7 @@ import * as outbox from "/static/js/offline/outbox.mjs";
 import { errorSummary, field, fieldId, h } from "/static/js/offline/fields.mjs";
 import { hasAnswer, indexOf, message, prune, validate } from "/static/js/offline/rules.mjs";
 import { missing } from "/static/js/offline/required.mjs";
-import { CHECK_SECTIONS, placeOf, promptsOf, screenOfPath, shows, titleOf } from "/static/js/offline/screens.mjs";
+import { CHECK_SECTIONS, capital, placeOf, promptsOf, screenOfPath, shows, titleOf } from "/static/js/offline/screens.mjs";
 import { keepAll, refresh, screenUrl, settled, show, watch } from "/static/js/offline/form.mjs";
 
 const DECLARATION = "declaration.confirmed";
@@ -28,15 +28,31 @@ function words(p, value) {
   return String(value);
 }
 
-function answerRows(ps, shown, screen, href) {
+function row(label, value, href) {
+  return h("div", { class: "govuk-summary-list__row" },
+    h("dt", { class: "govuk-summary-list__key" }, label),
+    h("dd", { class: "govuk-summary-list__value tc-break tc-pre" }, value),
+    h("dd", { class: "govuk-summary-list__actions" },
+      h("a", { class: "govuk-link", href }, "Change", h("span", { class: "govuk-visually-hidden" }, ` ${label}`))));
+}
+
+// The answers on a screen that show; each item of a list (an adult, an injury) with its own.
+function answerRows(ps, shown, screen, href, itemHref) {
   const { data, scope } = placeOf(shown, screen);
   return promptsOf(screen)
     .filter((p) => p.type !== "guidance" && shows(p.when, shown, scope))
-    .map((p) => h("div", { class: "govuk-summary-list__row" },
-      h("dt", { class: "govuk-summary-list__key" }, p.label),
-      h("dd", { class: "govuk-summary-list__value tc-break tc-pre" }, words(p, data[p.id])),
-      h("dd", { class: "govuk-summary-list__actions" },
-        h("a", { class: "govuk-link", href }, "Change", h("span", { class: "govuk-visually-hidden" }, ` ${p.label}`)))));
+    .flatMap((p) => {
+      const rows = [row(p.label, words(p, data[p.id]), href)];
+      if (p.type !== "repeat" || !Array.isArray(data[p.id])) return rows;
+      data[p.id].forEach((item, i) => {
+        const place = { ...screen, item: { prompt: p, id: item.id } };
+        const inner = placeOf(shown, place);
+        for (const q of p.prompts.filter((x) => x.type !== "guidance" && shows(x.when, shown, inner.scope))) {
+          rows.push(row(`${capital(p.item_label)} ${i + 1}: ${q.label}`, words(q, inner.data[q.id]), itemHref(item.id)));
+        }
+      });
+      return rows;
+    });
 }
 
 // What is still needed: [{href, text}], each linking to the screen where it is answered.
@@ -81,7 +97,7 @@ export function drawCheck(ps, current) {
   const parts = [];
   screens.forEach((screen, i) => {
     if (screen.kind !== "section") return;
-    const rows = answerRows(ps, shown, screen, screenUrl(uuid, i));
+    const rows = answerRows(ps, shown, screen, screenUrl(uuid, i), (id) => screenUrl(uuid, i, id));
     if (rows.length) parts.push(h("h2", { class: "govuk-heading-m" }, titleOf(answers, screen)), h("dl", { class: "govuk-summary-list" }, rows));
   });
   const needed = stillNeeded(ps, current, answers).filter((x) => !x.href.startsWith("#f-"));
