@@ -69,7 +69,31 @@ def _prompt_set_body(version: int) -> dict[str, Any]:
     ps = promptset.load_version(version)
     body = ps.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"conditions"})
     body["risk_reasons"] = dict(risk.reason_words(version))  # worded with the version's rules
+    _with_list_caps(ps, body)
     return body
+
+
+def _with_list_caps(ps: promptset.PromptSet, body: dict[str, Any]) -> None:
+    """Give every list its cap (``max_items``, from ``prompts/limits.yaml`` when the file sets
+    none) and the words for a list at its cap, so a client working offline refuses a list the
+    server would refuse, in the server's words."""
+    words = ps.messages.get("too_many_items")
+    body["messages"]["too_many_items"] = (
+        words or promptset.list_limits()["messages"]["too_many_items"]
+    )
+
+    def cap(part: dict[str, Any], key: str) -> None:
+        part["max_items"] = ps.max_items(key)
+        for inner in part.get("prompts", []):
+            if inner["type"] == "repeat":
+                cap(inner, inner["id"])
+
+    for section in body["sections"]:
+        if section.get("repeat"):
+            section["max_items"] = ps.max_items(section["repeat"])
+        for prompt in section["prompts"]:
+            if prompt["type"] == "repeat":
+                cap(prompt, prompt["id"])
 
 
 def incident_out_fields(incident: Incident) -> dict[str, Any]:

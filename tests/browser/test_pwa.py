@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import PHONE, assert_accessible, log_in
 
@@ -19,9 +20,15 @@ def phone_v2(browser: Browser, live_server_v2: str) -> Iterator[BrowserContext]:
 
 
 def wait_for_control(page: Page) -> None:
-    """Until the service worker is active and controls this page."""
+    """Until the service worker is active and controls this page. A page that was loading while
+    the worker activated can miss its claim (Chromium): that page is loaded again, under it."""
     page.evaluate("() => navigator.serviceWorker.ready")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    controlled = "() => navigator.serviceWorker.controller !== null"
+    try:
+        page.wait_for_function(controlled, polling=250, timeout=5000)
+    except PlaywrightTimeoutError:
+        page.reload()
+        page.wait_for_function(controlled, polling=250)
 
 
 def test_installable_manifest_and_worker(phone_v2: BrowserContext) -> None:

@@ -42,9 +42,9 @@ function sentNow(d, sent) {
   d.dirty = d.dirty.filter((k) => !(k in sent) || !same(d.answers[k], sent[k]));
 }
 
-export async function start() {
-  const draft = {
-    client_uuid: crypto.randomUUID(),
+function blank(clientUuid) {
+  return {
+    client_uuid: clientUuid,
     id: null,
     revision: null,
     answers: {},
@@ -54,6 +54,10 @@ export async function start() {
     conflict: null,
     problem: null,
   };
+}
+
+export async function start() {
+  const draft = blank(crypto.randomUUID());
   await store.put(DRAFT + draft.client_uuid, draft);
   await note();
   return draft.client_uuid;
@@ -67,10 +71,18 @@ export function drafts() {
   return store.all(DRAFT);
 }
 
-export async function answer(clientUuid, changes) {
-  await modify(clientUuid, (d) => {
+// `whole` (optional): every answer of the incident as the screen has them. If the draft was
+// sent and removed meanwhile (the signal came back while the officer typed), it is kept again
+// from them, with only this change to send: the server holds the rest, and the change is not
+// lost. Lists are sent whole, matched by item id, so nothing is doubled.
+export async function answer(clientUuid, changes, whole = null) {
+  await locked(async () => {
+    let d = await store.get(DRAFT + clientUuid);
+    if (!d && !whole) return;
+    if (!d) d = { ...blank(clientUuid), answers: structuredClone(whole) };
     Object.assign(d.answers, changes);
     d.dirty = [...new Set([...d.dirty, ...Object.keys(changes)])];
+    await store.put(DRAFT + clientUuid, d);
   });
   await note();
 }
