@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from app.accounts.deps import require_roles
 from app.accounts.models import Role
 from app.accounts.service import Principal
-from app.checklist import forms, navigation, screen_service, screens, service, view
+from app.checklist import field_markup, forms, navigation, screen_service, screens, service, view
 from app.checklist.models import Incident, IncidentStatus
 from app.checklist.pages import locked
 from app.checklist.promptset import PromptSet, PromptType
@@ -112,6 +112,7 @@ def _page(
         place=view.place_view(ps, screen.place, incident.answers),
         base=screen_service.base_of(ps, screen, incident.answers),
         locked=incident.status != IncidentStatus.DRAFT,
+        field=field_markup.render,
     )
 
 
