@@ -102,10 +102,14 @@ def _environment() -> Environment:
     env.globals["htmx_version"] = HTMX_VERSION
     env.globals["static_url"] = static_url
     env.globals["once"] = once
+    env.globals["csrf_slot"] = CSRF_SLOT
     return env
 
 
 _drawn: dict[tuple[str, str], Markup] = {}
+# Where a page's CSRF token goes in markup drawn by ``once`` (the token is a secret, and each
+# session's own): a private-use character marks the place, replaced after (``| replace``).
+CSRF_SLOT = "\ue000csrf\ue001"
 MAX_DRAWN = 1024
 
 

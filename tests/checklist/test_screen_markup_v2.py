@@ -60,6 +60,13 @@ def test_every_screen_is_the_macros_own_page(
     assert len(urls) >= 10, urls
     cached = {url: as_officer.get(url).text for url in urls}
     again = {url: as_officer.get(url).text for url in urls}  # now from the caches
+    # The navigation is drawn once for all sessions: each page has its own token put in,
+    # and the markup kept holds none.
+    token = as_officer.csrf
+    for page in again.values():
+        assert "\ue000" not in page
+        assert f'name="csrf_token" value="{token}"' in page.split("Sign out")[0]
+    assert not [m for m in templating._drawn.values() if token in m]
     _direct(monkeypatch)
     for url in urls:
         direct = as_officer.get(url).text
