@@ -67,6 +67,8 @@ bench: $(VENV)/.test static
 	$(BIN)/python bench/bench_weight.py --json bench/out/weight.json
 	$(BIN)/python bench/bench_latency.py --json bench/out/latency-sqlite.json
 	bash scripts/with-postgres.sh $(BIN)/python bench/bench_latency.py --postgres --json bench/out/latency-postgres.json
+	$(BIN)/python bench/bench_upsert.py --json bench/out/upsert-sqlite.json
+	bash scripts/with-postgres.sh $(BIN)/python bench/bench_upsert.py --postgres --json bench/out/upsert-postgres.json
 	$(BIN)/python bench/bench_load.py --json bench/out/load-sqlite.json
 	bash scripts/with-postgres.sh $(BIN)/python bench/bench_load.py --postgres --json bench/out/load-postgres.json
 	$(BIN)/python bench/bench_lighthouse.py --json bench/out/lighthouse.json

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator, Mapping
 from datetime import datetime
@@ -17,6 +18,8 @@ from jinja2 import (
     PrefixLoader,
     Undefined,
 )
+from jinja2.runtime import Macro
+from markupsafe import Markup
 
 from app.assets import static_url
 from app.config import get_settings
@@ -98,7 +101,30 @@ def _environment() -> Environment:
     env.globals["govuk_version"] = GOVUK_FRONTEND_VERSION
     env.globals["htmx_version"] = HTMX_VERSION
     env.globals["static_url"] = static_url
+    env.globals["once"] = once
+    env.globals["csrf_slot"] = CSRF_SLOT
     return env
+
+
+_drawn: dict[tuple[str, str], Markup] = {}
+# Where a page's CSRF token goes in markup drawn by ``once`` (the token is a secret, and each
+# session's own): a private-use character marks the place, replaced after (``| replace``).
+CSRF_SLOT = "\ue000csrf\ue001"
+MAX_DRAWN = 1024
+
+
+def once(macro: Macro, params: Mapping[str, Any]) -> Markup:
+    """A GOV.UK macro's markup for parameters that hold no one's data and no secret (the
+    header, a button, a link back): drawn by the macro the first time, then reused. Every
+    page draws these; running the macros is most of a page's time."""
+    key = (macro.name, json.dumps(params, sort_keys=True))
+    found = _drawn.get(key)
+    if found is None:
+        found = Markup(macro(params))  # noqa: S704 - the macro's own markup
+        if len(_drawn) >= MAX_DRAWN:
+            _drawn.clear()
+        _drawn[key] = found
+    return found
 
 
 def _testing() -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
@@ -36,13 +36,32 @@ NavCounter = Callable[[Session, Any], dict[str, int]]
 nav_counters: list[NavCounter] = []
 
 
-def _nav_counts(principal: Viewer | None) -> dict[str, int]:
-    session = object_session(principal.user) if principal else None
-    counts: dict[str, int] = {}
-    if principal is not None and isinstance(session, Session):
-        for counter in nav_counters:
-            counts.update(counter(session, principal))
-    return counts
+class _NavCounts(Mapping[str, int]):
+    """The navigation's counts, counted when a template first reads one: a fragment (an
+    autosave's status) reads none, so costs no query."""
+
+    def __init__(self, principal: Viewer | None) -> None:
+        self._principal = principal
+        self._counts: dict[str, int] | None = None
+
+    def _all(self) -> dict[str, int]:
+        if self._counts is None:
+            principal = self._principal
+            session = object_session(principal.user) if principal else None
+            self._counts = {}
+            if principal is not None and isinstance(session, Session):
+                for counter in nav_counters:
+                    self._counts.update(counter(session, principal))
+        return self._counts
+
+    def __getitem__(self, key: str) -> int:
+        return self._all()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 def client_ip(request: Request) -> str:
@@ -70,7 +89,7 @@ def render(
         {
             "principal": principal,
             "csrf_token": token,
-            "nav_counts": _nav_counts(principal),
+            "nav_counts": _NavCounts(principal),
             **context,
         },
         status_code=status_code,

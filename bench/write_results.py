@@ -65,6 +65,19 @@ def rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
                     cmd,
                 )
             )
+        upsert = _read(folder, f"upsert-{db}")
+        if upsert:
+            cmd = "bench/bench_upsert.py" + (" --postgres" if db == "postgres" else "")
+            out.append(
+                (
+                    f"one more upsert in an autosave's transaction, {upsert['database']}",
+                    "what it costs",
+                    f"+{upsert['upsert_ms']} ms ({upsert['save_ms']} ms without, "
+                    f"{upsert['save_with_upsert_ms']} ms with)",
+                    upsert["machine"],
+                    cmd,
+                )
+            )
         load = _read(folder, f"load-{db}")
         if load:
             cmd = "bench/bench_load.py" + (" --postgres" if db == "postgres" else "")

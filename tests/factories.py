@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.accounts import sessions
+from app.accounts import sessions, signed_in
 from app.accounts.models import MembershipKind, Role, Team, TeamMembership, User, UserRole
 from app.accounts.passwords import hash_password
-from app.accounts.service import Principal, principal_for
+from app.accounts.service import Principal
 from app.referrals.models import Referral
 
 PASSWORD = "correct horse battery"
@@ -63,11 +63,11 @@ def make_user(
 
 def principal(session: Session, user: User) -> Principal:
     """A signed-in Principal for calling services directly, as a request would."""
-    _token, row = sessions.create(session=session, user_id=user.id)
+    token, _row = sessions.create(session=session, user_id=user.id)
     session.commit()
-    found = principal_for(session=session, row=row)
-    assert found is not None
-    return found
+    found = signed_in.load(session=session, token=token)
+    assert found is not None and found.principal is not None
+    return found.principal
 
 
 def make_referral(

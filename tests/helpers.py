@@ -1,8 +1,11 @@
-"""Test helpers: a TestClient that knows the page's CSRF token, HTML checks, migrations."""
+"""Test helpers: a TestClient that knows the page's CSRF token, HTML checks, migrations, and
+the SQL a request sends."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -11,10 +14,25 @@ import httpx2 as httpx
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 ROOT = Path(__file__).resolve().parent.parent
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]*)"')
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements sent on ``engine`` meanwhile, in order."""
+    seen: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
 
 
 def alembic_config() -> Config:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
-from app.accounts import login_csrf, second_factor_rules, sessions
+from app.accounts import login_csrf, signed_in
 from app.accounts.models import Role, UserSession
-from app.accounts.service import Principal, principal_for
+from app.accounts.service import Principal
 from app.audit import service as audit
 from app.config import get_settings
 from app.db import SessionDep
@@ -48,19 +50,28 @@ def session_token(request: Request) -> str | None:
     return request.cookies.get(cookie_name())
 
 
-def _live_session(request: Request, session: SessionDep) -> UserSession | None:
-    return sessions.load(session=session, token=session_token(request))
+def _signed_in(request: Request, session: SessionDep) -> signed_in.SignedIn | None:
+    """The session, user, roles and teams in one query, once a request (FastAPI caches it).
+    A plain function: the query runs in the thread pool. What it returns is loaded (nothing
+    left expired), so the checks below read it without the database: they are ``async``, run
+    on the event loop without a trip to a thread each."""
+    return signed_in.load(session=session, token=session_token(request))
+
+
+SignedInDep = Annotated[signed_in.SignedIn | None, Depends(_signed_in)]
+
+
+async def _live_session(found: SignedInDep) -> UserSession | None:
+    return found.row if found else None
 
 
 LiveSession = Annotated[UserSession | None, Depends(_live_session)]
 
 
-def _principal(session: SessionDep, row: LiveSession) -> Principal | None:
+async def _principal(found: SignedInDep) -> Principal | None:
     """The signed-in user; None too while a second factor's code is owed (signed in to
     nothing yet: `_require_user` sends them to the code page)."""
-    if row is None or row.pending_second_factor:
-        return None
-    return principal_for(session=session, row=row)
+    return found.principal if found else None
 
 
 MaybeUser = Annotated[Principal | None, Depends(_principal)]
@@ -77,10 +88,10 @@ _WHILE_LOCKED = frozenset({UNLOCK, "/lock", "/logout"})
 _WHILE_ENROLLING = frozenset({SECOND_FACTOR_ENROL, PASSWORD_CHANGE, "/logout"})
 
 
-def _require_user(
-    request: Request, session: SessionDep, principal: MaybeUser, row: LiveSession
-) -> Principal:
-    if principal is None:
+async def _require_user(request: Request, found: SignedInDep) -> Principal:
+    principal = found.principal if found else None
+    if found is None or principal is None:
+        row = found.row if found else None
         if row is not None and row.user_id is not None and row.pending_second_factor:
             raise StepRequired(SECOND_FACTOR_CODE)
         raise NotAuthenticated()
@@ -89,9 +100,7 @@ def _require_user(
         raise SessionLocked()
     if principal.user.must_change_password and path not in _ALWAYS_ALLOWED:
         raise StepRequired(PASSWORD_CHANGE)
-    if path not in _WHILE_ENROLLING and second_factor_rules.must_enrol(
-        session=session, principal=principal
-    ):
+    if path not in _WHILE_ENROLLING and found.must_enrol:
         raise StepRequired(SECOND_FACTOR_ENROL)
     return principal
 
@@ -99,12 +108,18 @@ def _require_user(
 CurrentUser = Annotated[Principal, Depends(_require_user)]
 
 
-def require_roles(*roles: Role) -> Callable[[Session, Principal], Principal]:
-    """A dependency that lets through only users holding one of `roles`."""
+def require_roles(*roles: Role) -> Callable[[Session, Principal], Awaitable[Principal]]:
+    """A dependency that lets through only users holding one of `roles` (on the event loop;
+    a refusal is recorded in the thread pool)."""
 
-    def gate(session: SessionDep, principal: CurrentUser) -> Principal:
+    async def gate(session: SessionDep, principal: CurrentUser) -> Principal:
         if not principal.has(*roles):
-            record_refusal(session=session, principal=principal, reason="needs role: " + needed)
+            reason = "needs role: " + needed
+            await run_in_threadpool(
+                functools.partial(
+                    record_refusal, session=session, principal=principal, reason=reason
+                )
+            )
             raise NotPermitted()
         return principal
 
@@ -143,14 +158,14 @@ async def _sent_csrf_token(request: Request) -> str | None:
     return sent
 
 
-def csrf_protect(
+async def csrf_protect(
     request: Request,
     sent: Annotated[str | None, Depends(_sent_csrf_token)],
     row: LiveSession,
 ) -> None:
     """Refuse a state-changing request without the right token: signed in, the session's
-    (synchronizer); before, the sign-in form's signed cookie token. A plain function, so the
-    database read it may need runs in the thread pool, never on the event loop. The form is
+    (synchronizer); before, the sign-in form's signed cookie token. The database read it
+    needs (`row`) runs in the thread pool (`_signed_in`); this compares only. The form is
     read first (`sent` before `row`): a slow upload from a phone must not hold a database
     transaction open (on SQLite that is the write lock)."""
     if request.method in SAFE_METHODS:

@@ -12,9 +12,7 @@ from app.accounts import sessions, throttle
 from app.accounts.models import (
     Role,
     SecondFactor,
-    TeamMembership,
     User,
-    UserRole,
     UserSession,
 )
 from app.accounts.passwords import dummy_hash, verify_password
@@ -66,28 +64,6 @@ class Principal:
 
     def has(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
-
-
-def principal_for(*, session: Session, row: UserSession) -> Principal | None:
-    if row.user_id is None:
-        return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
-        return None
-    roles = frozenset(session.exec(select(UserRole.role).where(UserRole.user_id == user.id)))
-    teams: dict[str, set[uuid.UUID]] = {"member": set(), "supervises": set(), "coaches": set()}
-    for team_id, kind in session.exec(
-        select(TeamMembership.team_id, TeamMembership.kind).where(TeamMembership.user_id == user.id)
-    ):
-        teams[kind].add(team_id)
-    return Principal(
-        user=user,
-        roles=frozenset(Role(r) for r in roles),
-        member_of=frozenset(teams["member"]),
-        supervises=frozenset(teams["supervises"]),
-        coaches=frozenset(teams["coaches"]),
-        session=row,
-    )
 
 
 def log_in(

@@ -1,4 +1,5 @@
-"""Server-side sessions: create, load (with idle and absolute expiry), rotate and end."""
+"""Server-side sessions: create, keep alive (with idle and absolute expiry), rotate and end.
+A request finds its session with app/accounts/signed_in.py."""
 
 from __future__ import annotations
 
@@ -14,8 +15,13 @@ from app.config import get_settings
 from app.models_base import utcnow
 
 
-def _key(token: str) -> str:
+def key_of(token: str) -> str:
+    """The session's id: a hash of the cookie token (a stolen table holds no usable token)."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def plausible(token: str | None) -> bool:
+    return bool(token) and len(token or "") <= 200
 
 
 def create(
@@ -26,7 +32,7 @@ def create(
     `pending_second_factor`: the password was right, the second factor's code is still owed."""
     token = secrets.token_urlsafe(32)
     row = UserSession(
-        id=_key(token),
+        id=key_of(token),
         user_id=user_id,
         csrf_token=secrets.token_urlsafe(32),
         pending_second_factor=pending_second_factor,
@@ -42,28 +48,24 @@ def is_expired(row: UserSession, now: datetime) -> bool:
     ) or now - row.created_at > timedelta(hours=s.session_absolute_hours)
 
 
-def load(*, session: Session, token: str | None) -> UserSession | None:
-    """The live session for a cookie token, touched; an expired one is deleted and None returned."""
-    if not token or len(token) > 200:
-        return None
-    row = session.get(UserSession, _key(token))
-    if row is None:
-        return None
+def keep_alive(*, session: Session, row: UserSession) -> bool:
+    """False for an expired session, deleted (committed). A live one is touched: its last-seen
+    time is written at most once every ``session_touch_seconds`` (not a write a request)."""
     now = utcnow()
     if is_expired(row, now):
         session.delete(row)
         session.commit()
-        return None
+        return False
     if (now - row.last_seen_at).total_seconds() >= get_settings().session_touch_seconds:
         row.last_seen_at = now
         session.add(row)
         session.commit()
-    return row
+    return True
 
 
 def end(*, session: Session, token: str | None) -> None:
     if token:
-        session.exec(delete(UserSession).where(col(UserSession.id) == _key(token)))
+        session.exec(delete(UserSession).where(col(UserSession.id) == key_of(token)))
 
 
 def end_all_for(*, session: Session, user_id: uuid.UUID) -> None:

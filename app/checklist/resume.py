@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from app.accounts import login_csrf, second_factor, second_factor_rules, sessions
+from app.accounts import login_csrf, second_factor, second_factor_rules, signed_in
 from app.accounts import service as accounts
 from app.accounts.deps import (
     LiveSession,
@@ -198,10 +198,12 @@ def sign_in_to_save(
             return _prompt(request, form, incident_id, screen_url, error="failed", status_code=422)
         token = signed_in.token
         if signed_in.code_needed:
-            pending = sessions.load(session=session, token=token)
+            pending = signed_in.load(session=session, token=token)
             if pending is None:  # ended at once (the account was just disabled): start again
                 return _prompt(request, form, incident_id, screen_url)
-            page = _prompt(request, form, incident_id, screen_url, code_token=pending.csrf_token)
+            page = _prompt(
+                request, form, incident_id, screen_url, code_token=pending.row.csrf_token
+            )
             return _signed_in(request, page, token, keep_login_cookie=True)
     return _save(request, session, token, incident_id, form, where)
 
@@ -214,8 +216,8 @@ def _save(
     form: FormData,
     where: dict[str, Any],
 ) -> Response:
-    live = sessions.load(session=session, token=token)
-    officer = accounts.principal_for(session=session, row=live) if live else None
+    live = signed_in.load(session=session, token=token)
+    officer = live.principal if live else None
     home: Response = RedirectResponse("/", status_code=303)
     if officer is None or not officer.has(Role.OFFICER):
         return _signed_in(request, home, token)  # not an officer: nothing of this to save

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from app.accounts.deps import require_roles
 from app.accounts.models import Role
 from app.accounts.service import Principal
-from app.checklist import forms, navigation, screen_service, screens, service, view
+from app.checklist import field_markup, forms, navigation, screen_service, screens, service, view
 from app.checklist.models import Incident, IncidentStatus
 from app.checklist.pages import locked
 from app.checklist.promptset import PromptSet, PromptType
@@ -112,6 +112,7 @@ def _page(
         place=view.place_view(ps, screen.place, incident.answers),
         base=screen_service.base_of(ps, screen, incident.answers),
         locked=incident.status != IncidentStatus.DRAFT,
+        field=field_markup.render,
     )
 
 
@@ -165,30 +166,32 @@ def save(
     **where: Any,
 ) -> Response:
     """POST a screen: save what is valid, then autosave's status, the page again with its
-    errors (422), the new item of a list, or the next screen."""
-    _incident, ps = _own(session, officer, incident_id)
-    screen = _screen(ps, **where)
+    errors (422), the new item of a list, or the next screen. The incident is read once, locked
+    (the screen is found in its prompt set by ``save_screen``)."""
     autosave = bool(form.get("autosave")) and is_htmx
+    csrf_token = officer.session.csrf_token  # read now: the save's commit expires the row
     try:
         result = screen_service.save_screen(
             session=session,
             officer=officer,
             incident_id=incident_id,
-            screen=screen,
+            screen=lambda ps: screens.screen_at(ps, **where),
             form=form,
             restore=form.get("resolve") == "mine",
         )
     except service.IncidentLocked:
         return locked(request, session, officer, incident_id, fragment=autosave)
+    ps, screen = result.ps, result.screen
     if autosave:
         return render(
             request,
             "checklist/_save_status.html",
             principal=officer,
+            csrf_token=csrf_token,
             result=result,
-            saved_at=uk_time(result.incident.updated_at, "%H:%M"),
-            revision=result.incident.revision,
-            base=screen_service.base_of(ps, screen, result.incident.answers),
+            saved_at=uk_time(result.now.updated_at, "%H:%M"),
+            revision=result.now.revision,
+            base=screen_service.base_of(ps, screen, result.now.answers),
             vary_htmx=True,
         )
     if result.conflict is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,7 @@ from app.checklist import forms, screens, service
 from app.checklist.answers import items
 from app.checklist.models import Incident, IncidentStatus
 from app.checklist.promptset import PromptSet, PromptType, checks_of
-from app.errors import DomainError
+from app.errors import DomainError, NotFound
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,9 @@ class Conflict:
 @dataclass
 class ScreenResult:
     incident: Incident
+    now: service.Snapshot  # the incident as this save left it (no read after the commit)
+    ps: PromptSet
+    screen: screens.Screen
     raw: dict[str, Any]
     errors: dict[str, str]  # prompt id on this screen -> message
     elsewhere: dict[str, str] = field(default_factory=dict)  # path elsewhere -> message
@@ -94,12 +97,16 @@ class ScreenResult:
         return not self.errors and not self.elsewhere and self.conflict is None
 
 
+# Which screen a form was posted from, found in the incident's own prompt set version.
+Locate = Callable[[PromptSet], screens.Screen | None]
+
+
 def save_screen(
     *,
     session: Session,
     officer: Principal,
     incident_id: uuid.UUID,
-    screen: screens.Screen,
+    screen: screens.Screen | Locate,
     form: FormData,
     restore: bool = False,
 ) -> ScreenResult:
@@ -107,13 +114,19 @@ def save_screen(
     (nothing typed is lost, and nothing invalid is stored). The incident is locked from the first
     read. A form drawn before another tab or device changed this screen saves nothing and
     reports the conflict; ``restore`` (the officer chose to keep what they typed for a child or
-    item removed elsewhere) makes the child or item again under its id."""
+    item removed elsewhere) makes the child or item again under its id. ``screen`` may be
+    found in the incident's prompt set (``Locate``): the incident is then read once."""
     incident = service.get_own(
         session=session, officer=officer, incident_id=incident_id, for_update=True
     )
+    ps = service.prompt_set_of(incident)
+    found = screen if isinstance(screen, screens.Screen) else screen(ps)
+    if found is None:
+        session.rollback()
+        raise NotFound()
     if incident.status != IncidentStatus.DRAFT:
         raise service.IncidentLocked()
-    ps = service.prompt_set_of(incident)
+    screen = found
     prompts = screen.prompts(ps)
     parsed = forms.parse(ps, prompts, form)
     answers = incident.answers
@@ -122,10 +135,13 @@ def save_screen(
     if here is None and restore:
         answers = screen.place.restore(answers)
     elif here is None or base.conflicts(here, parsed.values, incident.revision):
+        now = service.Snapshot.of(incident)
         session.rollback()
         stored = {p.id: here[p.id] for p in prompts if here and p.id in here}
         conflict = Conflict(removed=here is None, stored=stored)
-        return ScreenResult(incident, parsed.raw, {}, saved=False, conflict=conflict)
+        return ScreenResult(
+            incident, now, ps, screen, parsed.raw, {}, saved=False, conflict=conflict
+        )
     errors = dict(parsed.errors)
     values = {k: v for k, v in parsed.values.items() if k not in errors}
     paths = {screen.path(p.id, answers): p.id for p in prompts if p.type is not PromptType.REPEAT}
@@ -137,9 +153,10 @@ def save_screen(
             values.pop(paths[path], None)
         result = service.preview(ps, incident.answers, screen.place.put(answers, values))
     if result.errors:
+        now = service.Snapshot.of(incident)
         session.rollback()
     else:
-        service.store(
+        now = service.store(
             session=session,
             officer=officer,
             incident=incident,
@@ -149,6 +166,9 @@ def save_screen(
     elsewhere = {k: v for k, v in result.errors.items() if k not in paths}
     return ScreenResult(
         incident=incident,
+        now=now,
+        ps=ps,
+        screen=screen,
         raw=parsed.raw,
         errors=errors,
         elsewhere=elsewhere,

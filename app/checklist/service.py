@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -190,17 +190,34 @@ def check_revision(incident: Incident, if_match: int | None) -> None:
         raise StaleRevision(incident)
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """An incident's answers, revision and time of last change as its transaction left them:
+    read after the commit (or rollback) without reading the row again."""
+
+    answers: dict[str, Any]
+    revision: int
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, incident: Incident) -> Snapshot:
+        return cls(incident.answers, incident.revision, incident.updated_at)
+
+
 def store(
     *, session: Session, officer: Principal, incident: Incident, result: Preview, prompts: list[str]
-) -> None:
-    """Store a checked preview of the incident (locked by the caller's read) and commit."""
+) -> Snapshot:
+    """Store a checked preview of the incident (locked by the caller's read) and commit;
+    returns the incident as stored."""
     if result.answers != incident.answers:
         incident.answers = result.answers
         incident.revision += 1
         incident.updated_at = utcnow()
         session.add(incident)
         record_change(session, officer, "incident.answers_saved", incident, prompts=prompts[:50])
+    stored = Snapshot.of(incident)
     session.commit()
+    return stored
 
 
 def save(

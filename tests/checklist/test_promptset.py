@@ -732,3 +732,19 @@ def test_several_schema_problems_are_listed_together(tmp_path: Path) -> None:
     assert "has 2 problems:\n  - " in message
     assert "prompts[1] 'gate.kind': option ids repeat: a" in message
     assert "sections[1] 'child' > prompts[0] 'child.name' > label: Field required" in message
+
+
+def test_what_the_engine_derives_from_a_set_is_built_once() -> None:
+    from app.checklist.answers import items
+
+    ps = promptset.load_version(1)
+    calls: list[int] = []
+
+    def build(p: promptset.PromptSet) -> list[str]:
+        calls.append(1)
+        return [s.id for s in p.sections]
+
+    first, second = ps.derived(build), ps.derived(build)
+    assert first is second and len(calls) == 1
+    assert items.list_keys(ps) is items.list_keys(ps)
+    assert items.list_keys(ps) == items._list_keys(ps)  # the same as built afresh

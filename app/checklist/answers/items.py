@@ -46,6 +46,10 @@ Lists = dict[str | None, frozenset[str]]
 def list_keys(ps: PromptSet) -> Lists:
     """The keys holding lists of items: at the top level (key None), inside an item of a
     repeat section (key ``children``) and inside an item of a repeat prompt (its id)."""
+    return ps.derived(_list_keys)
+
+
+def _list_keys(ps: PromptSet) -> Lists:
     out: Lists = {}
     top = set(ps.repeat_sections)
     top |= {k for k, p in ps.top_prompts.items() if p.type is PromptType.REPEAT}
@@ -201,6 +205,10 @@ def _leaves(
 
 def _allowed(ps: PromptSet) -> dict[str | None, frozenset[str]]:
     """The keys answers may have at each place: a guidance item is never answered."""
+    return ps.derived(_allowed_keys)
+
+
+def _allowed_keys(ps: PromptSet) -> dict[str | None, frozenset[str]]:
     answer = PromptType.GUIDANCE.__ne__
     top = {k for k, p in ps.top_prompts.items() if answer(p.type)}
     out: dict[str | None, frozenset[str]] = {None: frozenset({*top, *ps.repeat_sections})}

@@ -23,9 +23,9 @@ What the answers mean (visibility, pruning, value checks, missing answers) lives
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Final, Self
+from typing import Any, Final, Self, TypeVar
 
 from pydantic import Field, PositiveInt, PrivateAttr, ValidationError, model_validator
 
@@ -86,6 +86,7 @@ __all__ = [
 PROMPTS_DIR: Final = Path(__file__).resolve().parent.parent / "prompts"
 PUBLISHED_VERSIONS: Final[tuple[int, ...]] = (1, 2)
 PROMPT_SET_ID: Final = "think_child"
+T = TypeVar("T")
 
 
 class PromptSet(PromptSetModel):
@@ -100,6 +101,7 @@ class PromptSet(PromptSetModel):
     sections: list[Section] = Field(min_length=1)
 
     _index: PromptIndex = PrivateAttr()
+    _derived: dict[Callable[[Any], Any], Any] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _cross_check(self) -> Self:
@@ -109,6 +111,15 @@ class PromptSet(PromptSetModel):
             raise ValueError("\n".join(problems))
         self._index = index
         return self
+
+    def derived(self, build: Callable[[PromptSet], T]) -> T:
+        """What ``build`` makes of this set (a structure the engine walks answers by), made
+        once rather than on every save: a prompt set does not change once loaded."""
+        try:
+            found: T = self._derived[build]
+        except KeyError:
+            found = self._derived[build] = build(self)
+        return found
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:

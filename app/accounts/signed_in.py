@@ -1,0 +1,90 @@
+"""Who a request comes from, in one query: the session with its user, roles, teams and second
+factor facts (instead of one query for each), then its idle and absolute expiry and the touch
+of its last-seen time (``sessions.keep_alive``)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from app.accounts import sessions
+from app.accounts.models import (
+    Role,
+    SecondFactor,
+    SecondFactorRule,
+    TeamMembership,
+    User,
+    UserRole,
+    UserSession,
+)
+from app.accounts.second_factor_rules import DEFAULT_REQUIRED
+from app.accounts.service import Principal
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A live session; ``principal`` None while a second factor's code is owed, or for a user
+    who is no longer active."""
+
+    row: UserSession
+    principal: Principal | None
+    must_enrol: bool  # holds a role that must use a second factor, and has none yet
+
+
+def load(*, session: Session, token: str | None) -> SignedIn | None:
+    """The live session for a cookie token, touched, with its principal; None for no session
+    or an expired one (deleted)."""
+    if not sessions.plausible(token):
+        return None
+    assert token is not None
+    # One row per (role, team membership) pair: a handful at most.
+    query = (
+        select(
+            UserSession,
+            User,
+            col(UserRole.role),
+            col(SecondFactorRule.required),
+            col(SecondFactor.confirmed_at),
+            col(TeamMembership.team_id),
+            col(TeamMembership.kind),
+        )
+        .select_from(UserSession)
+        .outerjoin(User, col(User.id) == col(UserSession.user_id))
+        .outerjoin(UserRole, col(UserRole.user_id) == col(User.id))
+        .outerjoin(SecondFactorRule, col(SecondFactorRule.role) == col(UserRole.role))
+        .outerjoin(SecondFactor, col(SecondFactor.user_id) == col(User.id))
+        .outerjoin(TeamMembership, col(TeamMembership.user_id) == col(User.id))
+        .where(col(UserSession.id) == sessions.key_of(token))
+    )
+    rows = session.execute(query).all()
+    if not rows:
+        return None
+    row, user = rows[0][0], rows[0][1]
+    roles: set[Role] = set()
+    required: set[Role] = set()
+    teams: dict[str, set[uuid.UUID]] = {"member": set(), "supervises": set(), "coaches": set()}
+    enrolled = False
+    for _row, _user, role, rule, confirmed_at, team_id, kind in rows:
+        if role is not None:
+            roles.add(Role(role))
+            if rule if rule is not None else Role(role) in DEFAULT_REQUIRED:
+                required.add(Role(role))
+        if team_id is not None:
+            teams[kind].add(team_id)
+        enrolled = enrolled or confirmed_at is not None
+    if not sessions.keep_alive(session=session, row=row):
+        return None
+    if row.user_id is None or row.pending_second_factor or user is None or not user.is_active:
+        return SignedIn(row=row, principal=None, must_enrol=False)
+    principal = Principal(
+        user=user,
+        roles=frozenset(roles),
+        member_of=frozenset(teams["member"]),
+        supervises=frozenset(teams["supervises"]),
+        coaches=frozenset(teams["coaches"]),
+        session=row,
+    )
+    return SignedIn(row=row, principal=principal, must_enrol=bool(required) and not enrolled)
