@@ -183,7 +183,7 @@ def sign_in_to_save(
                 request, form, incident_id, screen_url, error="missing_password", status_code=422
             )
         try:
-            signed_in = accounts.log_in(
+            entered = accounts.log_in(
                 session=session,
                 username=username[:200],
                 password=password[:1000],
@@ -196,8 +196,8 @@ def sign_in_to_save(
             )
         except accounts.LoginFailed:
             return _prompt(request, form, incident_id, screen_url, error="failed", status_code=422)
-        token = signed_in.token
-        if signed_in.code_needed:
+        token = entered.token
+        if entered.code_needed:
             pending = signed_in.load(session=session, token=token)
             if pending is None:  # ended at once (the account was just disabled): start again
                 return _prompt(request, form, incident_id, screen_url)
