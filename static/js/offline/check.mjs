@@ -1,6 +1,7 @@
 // Think Child offline: "Check your answers" (every answer by screen, what is still needed, the
-// suggested grade with its reasons, the officer's grade and declaration, and Submit), closing a no-child incident with its reason,
-// and what the officer sees once either is queued to send.
+// suggested grade with its reasons (grade.mjs), the officer's grade and declaration, and
+// Submit), closing a no-child incident with its reason, and what the officer sees once either
+// is queued to send.
 import * as outbox from "/static/js/offline/outbox.mjs";
 import { errorSummary, field, fieldId, h } from "/static/js/offline/fields.mjs";
 import { hasAnswer, indexOf, message, prune, validate } from "/static/js/offline/rules.mjs";
