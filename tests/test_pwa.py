@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -12,6 +13,7 @@ from PIL import Image
 from app import pwa
 from app.assets import static_url
 from app.paths import STATIC_DIR
+from app.templating import templates
 from tests.helpers import Browserless
 
 OFFLINE_PAGES = ("/offline", "/offline/needs-connection", "/offline/conflicts")
@@ -97,3 +99,15 @@ def test_the_session_api(client: Browserless, as_officer: Browserless) -> None:
     assert as_officer.get("/api/v1/session").headers["Cache-Control"] == "no-store"
     as_officer.cookies.clear()
     assert as_officer.get("/api/v1/session").status_code == 401
+
+
+def test_the_offline_app_names_the_grades_as_every_page_does(client: Browserless) -> None:
+    """Offline, "Check your answers" words the suggested grade with the names in
+    components/_words.html (the one place they live), given to the page in #tc-capture's
+    data-grade-names for static/js/offline/grade.mjs."""
+    page = client.get("/offline").text
+    found = re.search(r"<div id=\"tc-capture\" data-grade-names='([^']*)'>", page)
+    assert found, page
+    words = templates.env.get_template("components/_words.html").module
+    assert json.loads(html.unescape(found.group(1))) == dict(words.grade_names)  # type: ignore[attr-defined]
+    assert set(words.grade_names) == {"standard", "medium", "high"}  # type: ignore[attr-defined]

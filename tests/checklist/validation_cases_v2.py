@@ -1,8 +1,11 @@
 """The shared validation cases (``tests/checklist/validation_cases.json``): answers under the
-current prompt set (v2), with the errors and missing answers the Python answer engine gives.
+current prompt set (v2), with the errors and missing answers the Python answer engine gives, the
+suggested risk grade with its reasons, and the checks at submission that follow the suggestion
+(``app.checklist.service.submission_extras``).
 ``tests/checklist/test_validation_cases_v2.py`` checks the file against the engine, and
 ``tests/browser/test_validation_v2.py`` runs it in Chromium against
-``static/js/offline/rules.mjs``, so the offline screens validate as the server does.
+``static/js/offline/rules.mjs`` and ``required.mjs``, so the offline screens validate and
+suggest a grade as the server does.
 
 Run this module (``python -m tests.checklist.validation_cases_v2``) to write the file again after
 a change to the cases below."""
@@ -14,7 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from app.checklist import promptset
+from app.checklist import promptset, risk
+from app.checklist import service as checklist
 from app.checklist.answers import items, missing_required, parse_date, prune_hidden, validate_values
 
 CASES_FILE = Path(__file__).with_name("validation_cases.json")
@@ -26,6 +30,16 @@ GATE = {"gate.children_present": True, "gate.pregnancy": False}
 
 def _child(**answers: Any) -> dict[str, Any]:
     return {"id": KID, "child.name": "Amy", **answers}
+
+
+# A child who has told someone about harm: a high suggestion ("Amy (7 years): ...").
+DISCLOSED = {**GATE, "children": [_child(**{"child.dob": "2019-03-02", "voice.disclosure": True})]}
+URGENT_CALL_MADE = {
+    "action.urgent_call_to": "Duty social worker, Anytown MASH",
+    "action.urgent_call_time": "2026-05-31T22:10:00+01:00",
+    "action.urgent_call_agreed": "A home visit in the morning.",
+}
+CALLED = {**DISCLOSED, **URGENT_CALL_MADE}
 
 
 def _injuries(n: int) -> list[dict[str, Any]]:
@@ -169,19 +183,67 @@ EXAMPLES: list[tuple[str, dict[str, Any]]] = [
             "children": [_child(**{"child.spoken_to": False, "child.known_to_social_care": "yes"})],
         },
     ),
+    ("a high suggestion needs the urgent call", DISCLOSED),
+    ("a high suggestion with the urgent call made", CALLED),
+    (
+        "a grade lower than a high suggestion needs a reason",
+        {**CALLED, "risk.officer_grade": "standard"},
+    ),
+    (
+        "a grade lower than a high suggestion, with its reason",
+        {**CALLED, "risk.officer_grade": "medium", "risk.override_reason": "Both parents sober."},
+    ),
+    (
+        "a grade lower than the suggestion, the reason blank",
+        {**CALLED, "risk.officer_grade": "medium", "risk.override_reason": "   "},
+    ),
+    ("a grade at the suggestion needs no reason", {**CALLED, "risk.officer_grade": "high"}),
+    (
+        "a grade lower than a medium suggestion needs a reason, not the urgent call",
+        {**GATE, "household.previous_incidents_12m": 4, "risk.officer_grade": "standard"},
+    ),
+    (
+        "a grade higher than the suggestion needs no reason",
+        {**GATE, "risk.officer_grade": "high"},
+    ),
+    ("a grade not offered asks no reason", {**CALLED, "risk.officer_grade": "urgent"}),
+    ("the declaration answered no", {**GATE, "declaration.confirmed": False}),
+    (
+        "the gate closed: no grade asked for",
+        {
+            "gate.children_present": False,
+            "gate.pregnancy": False,
+            "risk.officer_grade": "standard",
+            "household.previous_incidents_12m": 4,
+        },
+    ),
 ]
 
 
 def server_result(answers: Mapping[str, Any], today: str = TODAY) -> dict[str, Any]:
     """What the server makes of ``answers``: values wrong or out of range (as a save checks
-    what shows), lists over their cap, and what is still missing."""
+    what shows), lists over their cap, what is still missing, the suggested grade with its
+    reasons, and what the suggestion adds to what is needed at submission (``extras``), as
+    ``checklist.status_of`` works them out (ages on the incident date, else ``today``)."""
     ps = promptset.current()
     shown, _ = prune_hidden(ps, answers)
     errors = validate_values(ps, shown, today=parse_date(today))
     for path, key, count in items.lists_in(ps, shown):
         if count > ps.max_items(key):
             errors.setdefault(path, ps.too_many_items(key, _label(ps, key)))
-    return {"errors": errors, "missing": missing_required(ps, answers)}
+    on = checklist.reference_day(shown) or parse_date(today)
+    assessment = risk.assess(shown, on=on, version=ps.version)
+    closes = checklist.gate_closes(shown)
+    extras = [] if closes else checklist.submission_extras(shown, assessment, version=ps.version)
+    return {
+        "errors": errors,
+        "missing": missing_required(ps, answers),
+        "grade": assessment.grade.value,
+        "reasons": [
+            {"code": r.code, "grade": r.grade.value, "child": r.child} for r in assessment.reasons
+        ],
+        "extras": extras,
+    }
 
 
 def _label(ps: promptset.PromptSet, key: str) -> str:

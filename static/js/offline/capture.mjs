@@ -58,14 +58,18 @@ async function home() {
   });
   const waiting = (await outbox.drafts()).map((d) => {
     const ref = typeof d.answers["incident.log_ref"] === "string" && d.answers["incident.log_ref"].trim();
-    const state = d.problem ? "Not accepted: answers needed" : d.submit ? "Submitted: waiting to send"
+    const name = h("span", { class: "govuk-visually-hidden" }, ` ${ref || "incident"}`);
+    // Changed on another device meanwhile: nothing is sent until the officer chooses which
+    // answers to keep (conflict.mjs, /offline/conflicts).
+    const state = d.conflict ? "Changed on another device: needs your choice"
+      : d.problem ? "Not accepted: answers needed" : d.submit ? "Submitted: waiting to send"
       : d.close_reason ? "Closed: waiting to send" : "Draft";
+    const action = d.conflict ? h("a", { class: "govuk-link", href: "/offline/conflicts" }, "Choose which answers to keep", name)
+      : (d.submit && !d.problem) || d.close_reason ? "" : h("a", { class: "govuk-link", href: resumeUrl(d) }, "Continue", name);
     return h("div", { class: "govuk-summary-list__row" },
       h("dt", { class: "govuk-summary-list__key tc-break" }, ref || "Incident without a number yet"),
       h("dd", { class: "govuk-summary-list__value" }, state),
-      h("dd", { class: "govuk-summary-list__actions" },
-        (d.submit && !d.problem) || d.close_reason ? "" : h("a", { class: "govuk-link", href: resumeUrl(d) },
-          "Continue", h("span", { class: "govuk-visually-hidden" }, ` ${ref || "incident"}`))));
+      h("dd", { class: "govuk-summary-list__actions" }, action));
   });
   root.replaceChildren(
     h("p", { class: "govuk-body" }, "You can record an incident here with no signal. Your answers stay on this phone, locked, until there is a signal: then they are sent and removed from the phone."),

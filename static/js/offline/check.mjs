@@ -1,14 +1,15 @@
 // Think Child offline: "Check your answers" (every answer by screen, what is still needed, the
-// officer's grade and declaration, and Submit), closing a no-child incident with its reason,
-// and what the officer sees once either is queued to send.
+// suggested grade with its reasons (grade.mjs), the officer's grade and declaration, and
+// Submit), closing a no-child incident with its reason, and what the officer sees once either
+// is queued to send.
 import * as outbox from "/static/js/offline/outbox.mjs";
 import { errorSummary, field, fieldId, h } from "/static/js/offline/fields.mjs";
 import { hasAnswer, indexOf, message, prune, validate } from "/static/js/offline/rules.mjs";
-import { missing } from "/static/js/offline/required.mjs";
+import { needed as stillRequired, suggestion } from "/static/js/offline/required.mjs";
+import { suggestedGrade } from "/static/js/offline/grade.mjs";
 import { CHECK_SECTIONS, capital, placeOf, promptsOf, screenOfPath, shows, titleOf } from "/static/js/offline/screens.mjs";
 import { keepAll, refresh, screenUrl, settled, show, watch } from "/static/js/offline/form.mjs";
 
-const DECLARATION = "declaration.confirmed";
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
 
@@ -55,10 +56,12 @@ function answerRows(ps, shown, screen, href, itemHref) {
     });
 }
 
-// What is still needed: [{href, text}], each linking to the screen where it is answered.
+// What is still needed: [{href, text}], each linking to the screen where it is answered. As the
+// server's status: the required answers, and what the suggested grade asks for (the reason for
+// a lower grade, from v2 the urgent call for a high one) and a declaration answered "no".
 function stillNeeded(ps, current, answers) {
   const { prompts, repeats } = indexOf(ps);
-  return missing(ps, answers).map((path) => {
+  return stillRequired(ps, answers).map((path) => {
     const id = path.replace(/^.*\]\./, "");
     const n = screenOfPath(ps, answers, current.screens, path);
     const onCheck = ps.sections.some((s) => CHECK_SECTIONS.includes(s.id) && s.prompts.some((p) => p.id === id));
@@ -68,13 +71,6 @@ function stillNeeded(ps, current, answers) {
     const text = list ? message(ps, "too_few_items", null, { min_items: Math.max(list.min_items || 0, 1), item_label: list.item_label }) : path;
     return { href, text };
   });
-}
-
-// As the server's submission_extras: the declaration must be confirmed, not answered "no".
-// (The extras that follow the suggested risk grade are checked by the server when it is sent.)
-function unconfirmed(ps, answers) {
-  const p = indexOf(ps).prompts[DECLARATION];
-  return p && answers[DECLARATION] === false ? [{ href: `#${fieldId(p)}`, text: message(ps, "required", p) }] : [];
 }
 
 // Sent, but the server said answers are still needed (for example after a grade lower than the
@@ -120,7 +116,7 @@ export function drawCheck(ps, current) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if ((await keepAll(form, here)).length) return;
-    const problems = [...stillNeeded(ps, current, answers), ...unconfirmed(ps, answers),
+    const problems = [...stillNeeded(ps, current, answers),
       ...Object.entries(validate(ps, prune(ps, answers))).map(([path, text]) =>
         ({ href: screenUrl(uuid, screenOfPath(ps, answers, screens, path)), text }))];
     if (problems.length) {
@@ -143,7 +139,7 @@ export function drawCheck(ps, current) {
       h("h2", { class: "govuk-heading-s" }, "Still needed before you can submit"),
       h("ul", { class: "govuk-list govuk-list--bullet" }, needed.map((x) => h("li", {}, h("a", { class: "govuk-link", href: x.href }, x.text)))))
       : h("p", { class: "govuk-body" }, "Every answer needed is given."),
-    ...parts, form);
+    ...parts, ...suggestedGrade(ps, suggestion(ps, answers)), form);
   refresh(form, here);
 }
 

@@ -1,8 +1,17 @@
 // Think Child offline: what is still missing before submission, ported from
-// app/checklist/answers/__init__.py `missing_required` (tests/checklist/validation_cases.json
-// runs against both).
+// app/checklist/answers/__init__.py `missing_required`, and the suggested risk grade with the
+// checks that follow it (app/checklist/service.py `status_of`, `submission_extras`).
+// tests/checklist/validation_cases.json runs against both.
+import { assess } from "/static/js/risk/assess.mjs";
 import { hasAnswer, prune, scopeLookup } from "/static/js/offline/rules.mjs";
 import { shows } from "/static/js/offline/screens.mjs";
+
+const OFFICER_GRADE = "risk.officer_grade";
+const OVERRIDE_REASON = "risk.override_reason";
+const DECLARATION = "declaration.confirmed";
+// From v2: a high suggested grade is phoned through before submission.
+const URGENT_CALL = ["action.urgent_call_to", "action.urgent_call_time", "action.urgent_call_agreed"];
+const RANK = Object.freeze({ standard: 0, medium: 1, high: 2 });
 
 const isItem = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -40,4 +49,36 @@ function missingIn(prompts, data, scope, answers, prefix, out) {
     const excused = p.required_unless && hasAnswer(scopeLookup(answers, scope)(p.required_unless));
     if (p.required && !excused && !hasAnswer(value)) out.push(path);
   }
+}
+
+// The suggested grade and its reasons for the answers that show, by the rules of the prompt set's
+// version (status_of). Ages are measured on the incident date, else `today` ("YYYY-MM-DD"),
+// else today (UTC), as on the server.
+export function suggestion(ps, answers, { today } = {}) {
+  return assess(prune(ps, answers), { version: ps.version, on: today });
+}
+
+export function gateCloses(shown) {
+  return shown["gate.children_present"] === false && shown["gate.pregnancy"] === false;
+}
+
+// What the prompt file cannot say (submission_extras): from v2, the urgent call when the
+// suggestion is high; the override reason when the officer's grade is lower than the
+// suggestion; a declaration answered "no". `shown` is prune()'s result.
+export function extras(ps, shown, grade) {
+  const out = [];
+  if (ps.version >= 2 && grade === "high") out.push(...URGENT_CALL.filter((p) => !hasAnswer(shown[p])));
+  const chosen = shown[OFFICER_GRADE];
+  const lower = typeof chosen === "string" && Object.hasOwn(RANK, chosen) && RANK[chosen] < RANK[grade];
+  if (lower && !hasAnswer(shown[OVERRIDE_REASON])) out.push(OVERRIDE_REASON);
+  if (shown[DECLARATION] === false && !out.includes(DECLARATION)) out.push(DECLARATION);
+  return out;
+}
+
+// Everything still needed before the referral can be submitted, as the server's status says
+// (missing_required, then the extras unless the incident closes at the gate).
+export function needed(ps, answers, { today } = {}) {
+  const shown = prune(ps, answers);
+  if (gateCloses(shown)) return missing(ps, answers);
+  return [...missing(ps, answers), ...extras(ps, shown, suggestion(ps, answers, { today }).grade)];
 }
