@@ -189,3 +189,28 @@ def test_a_change_made_elsewhere_meanwhile_gives_the_conflict_choice(
     alert.get_by_role("link", name="Choose which answers to keep").click()
     expect(page.locator("main")).to_contain_text("INC-KEPT")
     expect(page.locator("main")).to_contain_text("OTHER-DEVICE")
+
+
+def test_a_closed_incident_is_no_longer_kept_on_the_phone(phone_v2: BrowserContext) -> None:
+    page, incident = _started_online(phone_v2)
+    incident_id = incident["id"]
+    _wait_for_copy(page, incident_id, incident["revision"])
+    headers = {"X-CSRF-Token": _token(page)}
+    gate = {"gate.children_present": False, "gate.pregnancy": False, "children": []}
+    saved = page.request.put(
+        f"/api/v1/incidents/{incident_id}/answers", data={"answers": gate}, headers=headers
+    )
+    assert saved.ok, saved.text()
+    closed = page.request.post(
+        f"/api/v1/incidents/{incident_id}/close",
+        data={"reason": "Asked both adults and checked the home."},
+        headers=headers,
+    )
+    assert closed.ok, closed.text()
+    page.goto(f"/incidents/{incident_id}")  # the closed incident's page
+    expect(page.get_by_text("Incident closed")).to_be_visible()
+    for _ in range(80):  # removed once the page is drawn and the browser idle
+        if _copy(page, incident_id) is None:
+            break
+        page.wait_for_timeout(250)
+    assert _copy(page, incident_id) is None

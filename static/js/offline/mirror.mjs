@@ -104,3 +104,12 @@ export async function refresh(form) {
   if ((await outbox.drafts()).some(waiting)) await outbox.sync();
   await copy(id, form.dataset.user);
 }
+
+// A submitted or closed incident: its copy is no longer needed here (unless changes to it
+// still wait: the outbox then says what the server made of them).
+export async function forget(incidentId) {
+  await outbox.locked(async () => {
+    const kept = (await outbox.drafts()).find((d) => d.id === incidentId);
+    if (kept && !waiting(kept)) await store.remove(outbox.DRAFT + kept.client_uuid);
+  });
+}
