@@ -11,6 +11,7 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, expect
 
+from app.assets import static_url
 from tests.browser.capture_steps import OUTBOX, continue_, wait_until_sent
 from tests.browser.conftest import log_in
 from tests.browser.test_offline_outbox import CHILD_NAME, _raw_indexeddb, _server
@@ -214,3 +215,60 @@ def test_a_closed_incident_is_no_longer_kept_on_the_phone(phone_v2: BrowserConte
             break
         page.wait_for_timeout(250)
     assert _copy(page, incident_id) is None
+
+
+PATHS = static_url("js/offline/paths.mjs")
+SCREENS = static_url("js/offline/screens.mjs")
+QUESTIONS = static_url("js/offline/questions.mjs")
+
+
+def test_an_online_screens_address_is_the_same_screen_offline(phone_v2: BrowserContext) -> None:
+    page = phone_v2.new_page()
+    log_in(page, "officer1")
+    i, c, item = (str(uuid.uuid4()) for _ in range(3))
+    answers = {
+        "gate.children_present": True,
+        "gate.pregnancy": False,
+        "children": [{"id": c, "child.name": CHILD_NAME}],
+        "household.adults": [{"id": item}],
+    }
+    where = page.evaluate(
+        f"""async ([answers, paths]) => {{
+          const p = await import('{PATHS}'); const s = await import('{SCREENS}');
+          const ps = await (await import('{QUESTIONS}')).promptSet();
+          const screens = s.flow(ps, answers);
+          return paths.map((path) => {{
+            const place = p.placeOfPath(path);
+            const at = place && p.screenNumber(ps, screens, place);
+            if (!at) return place ? "resume" : null;
+            const screen = screens[at.n];
+            const what = screen.kind === "section" ? screen.section.id : screen.kind;
+            return [what, screen.childId || null, at.itemId];
+          }});
+        }}""",
+        [
+            answers,
+            [
+                f"/incidents/{i}/s/incident/1",
+                f"/incidents/{i}/s/gate/1",
+                f"/incidents/{i}/children",
+                f"/incidents/{i}/c/{c}/s/child/2",
+                f"/incidents/{i}/c/{c}/s/voice/1",
+                f"/incidents/{i}/r/household.adults/{item}",
+                f"/incidents/{i}",
+                f"/incidents/{i}/check",
+                "/review",
+            ],
+        ],
+    )
+    assert where == [
+        ["incident", None, None],
+        ["gate", None, None],
+        ["children", None, None],
+        ["child", c, None],
+        ["voice", c, None],
+        ["household", None, item],
+        "resume",
+        "resume",
+        None,
+    ]

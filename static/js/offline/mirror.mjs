@@ -43,6 +43,7 @@ export async function copy(incidentId, userId) {
   await outbox.locked(async () => {
     const kept = await store.get(key);
     if (waiting(kept)) return; // the outbox sends those first
+    if (document.querySelector('form[action="/logout"][data-wiped="1"]')) return; // signed out
     if (incident.status !== "draft") {
       if (kept) await store.remove(key);
       return;
