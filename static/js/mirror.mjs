@@ -24,6 +24,7 @@ if ("indexedDB" in window && window.crypto?.subtle) {
     form.addEventListener("htmx:afterRequest", (event) => {
       if (event.detail.xhr && event.detail.xhr.status > 0) refresh(); // the server answered
     });
+    for (const name of ["input", "change"]) form.addEventListener(name, () => { form.dataset.touched = "1"; });
     window.addEventListener("online", refresh);
     whenIdle(refresh);
   } else if (finished) {

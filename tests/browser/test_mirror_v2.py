@@ -217,6 +217,23 @@ def test_a_closed_incident_is_no_longer_kept_on_the_phone(phone_v2: BrowserConte
     assert _copy(page, incident_id) is None
 
 
+def test_a_screen_opened_again_with_a_signal_shows_what_was_kept(phone_v2: BrowserContext) -> None:
+    page, incident = _started_online(phone_v2)
+    incident_id = incident["id"]
+    _wait_for_copy(page, incident_id, incident["revision"])
+    phone_v2.set_offline(True)
+    _change_log_ref(page, "INC-KEPT")
+    expect(page.locator("#save-status")).to_have_text(KEPT)
+    page.close()  # the phone put away with no signal
+    phone_v2.set_offline(False)
+    page = phone_v2.new_page()
+    page.goto(f"/incidents/{incident_id}/s/incident/1")  # drawn before the kept answer is sent
+    expect(page.get_by_label(LOG_REF)).to_have_value("INC-KEPT")  # sent, then drawn again
+    after = _server(page, incident_id)
+    assert after["answers"]["incident.log_ref"] == "INC-KEPT"
+    assert after["revision"] == incident["revision"] + 1
+
+
 PATHS = static_url("js/offline/paths.mjs")
 SCREENS = static_url("js/offline/screens.mjs")
 QUESTIONS = static_url("js/offline/questions.mjs")

@@ -98,12 +98,19 @@ export async function noSignal(form) {
 const incidentOf = (form) => placeOfPath(new URL(form.action, location.href).pathname)?.incident;
 
 // The signal is back (or the screen loaded with one): what waits is sent first, then the copy
-// is refreshed from what the server holds.
+// is refreshed from what the server holds. A screen drawn before its kept answers were sent
+// (opened again with a signal) and not touched since is drawn again, with them.
 export async function refresh(form) {
   const id = incidentOf(form);
   if (!id || !navigator.onLine) return;
+  const mine = async () => (await outbox.drafts()).find((d) => d.id === id);
+  const before = await mine();
   if ((await outbox.drafts()).some(waiting)) await outbox.sync();
-  await copy(id, form.dataset.user);
+  const incident = await copy(id, form.dataset.user);
+  const drawnAt = Number(form.querySelector("#form-revision")?.value);
+  if (waiting(before) && !waiting(await mine()) && incident && incident.revision > drawnAt && !form.dataset.touched) {
+    location.reload();
+  }
 }
 
 // A submitted or closed incident: its copy is no longer needed here (unless changes to it
