@@ -137,9 +137,12 @@ def test_submitted_referral_page_shows_the_reference(
     assert "Waiting for supervisor review" in page.text
     assert "Amy Smith" in page.text
     assert "High (suggested: High)" in page.text
+    forget = f'<meta name="tc-forget" content="{incident_id}">'  # the copy on the phone goes
+    assert forget in page.text
     again = as_officer.get(f"/referrals/{reference[1]}")
     check_page(again.text)
     assert "Referral submitted" not in again.text  # only straight after submitting
+    assert forget not in again.text
     # The incident is submitted; its record frozen.
     session.expire_all()
     incident = session.get(Incident, uuid.UUID(incident_id))

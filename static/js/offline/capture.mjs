@@ -12,25 +12,14 @@ import {
 } from "/static/js/offline/screens.mjs";
 import { missing } from "/static/js/offline/required.mjs";
 import { drawCheck, drawClose, drawQueued } from "/static/js/offline/check.mjs";
+import { placeOfPath, screenNumber } from "/static/js/offline/paths.mjs";
+import { promptSet } from "/static/js/offline/questions.mjs";
 
 const root = document.getElementById("tc-capture");
 const pageTitle = document.getElementById("tc-offline-title");
 const fallback = document.getElementById("tc-offline-fallback");
 let ps = null;
 let current = null; // {uuid, draft, screens, n, screen}
-
-// The questions: through the service worker (the server's copy, or the one it keeps), else
-// straight from the worker's cache (a page the worker does not control, with no signal).
-async function promptSet() {
-  try {
-    const response = await fetch("/api/v1/prompt-set", { credentials: "same-origin" });
-    if (response.ok) return await response.json();
-  } catch (error) {
-    // no signal and no worker: the kept copy below
-  }
-  const kept = "caches" in window && (await caches.match("/api/v1/prompt-set", { cacheName: "tc-data" }));
-  return kept ? kept.json() : null;
-}
 
 function back(href) {
   return h("a", { href, class: "govuk-back-link" }, "Back");
@@ -84,6 +73,13 @@ function noQuestions() {
     h("h1", { class: "govuk-heading-l" }, "The questions are not on this phone yet"),
     h("p", { class: "govuk-body" }, "Sign in once with a signal, then you can record incidents here with no signal."),
     h("p", { class: "govuk-body" }, "Until then, write your notes down and enter them when you have a signal."));
+}
+
+function olderQuestions() {
+  show("Started with earlier questions",
+    h("h1", { class: "govuk-heading-l" }, "This incident was started with an earlier set of questions"),
+    h("p", { class: "govuk-body" }, "It can only be carried on with a signal. Nothing you saved is lost: it is on the server."),
+    h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: "/offline" }, "Back to incidents on this phone")));
 }
 
 function listBlock(p, screen, uuid, n) {
@@ -193,9 +189,22 @@ function drawChildren(uuid, n) {
     h("div", { class: "govuk-button-group" }, next));
 }
 
+// Opened with no signal at an online screen's address (the service worker's fallback): that
+// incident's draft, if this phone keeps it, at the same screen (else where it was left).
+async function fromPath() {
+  const place = placeOfPath(location.pathname);
+  ps = ps || (await promptSet());
+  const d = place && ps && (await outbox.drafts()).find((x) => x.id === place.incident);
+  if (!d) return false;
+  const at = !d.version || d.version === ps.version ? screenNumber(ps, flow(ps, d.answers), place) : null;
+  history.replaceState(null, "", "/offline" + (at ? screenUrl(d.client_uuid, at.n, at.itemId) : resumeUrl(d)));
+  return true;
+}
+
 export async function route() {
   if (!root) return;
   if (fallback) fallback.hidden = true;
+  if (location.pathname.startsWith("/incidents/") && (await fromPath())) return route();
   const m = location.hash.match(/^#\/i\/([0-9a-f-]{36})\/(\d+)(?:\/([0-9a-f-]{36}))?$/);
   if (!m) return home();
   ps = ps || (await promptSet());
@@ -210,6 +219,7 @@ export async function route() {
         h("a", { class: "govuk-link", href: "/incidents" }, "your incidents"), "."),
       h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: "/offline" }, "Back to incidents on this phone")));
   }
+  if (draft.version && draft.version !== ps.version) return olderQuestions();
   const screens = flow(ps, draft.answers);
   const n = Math.min(Number(number), screens.length - 1);
   current = { uuid, draft, screens, n, screen: screens[n] };

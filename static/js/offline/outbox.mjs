@@ -7,7 +7,7 @@
 import { merge, pick, same } from "/static/js/offline/choices.mjs";
 import * as store from "/static/js/offline/store.mjs";
 
-const DRAFT = "draft:";
+export const DRAFT = "draft:";
 const OWNER = "owner";
 const API = "/api/v1/incidents";
 // What is waiting, as counts only (nothing personal), for the status on every officer screen
@@ -20,7 +20,7 @@ const LAST_SYNC = "tc-last-sync";
 // the Web Locks API): a sync writing back what the server said must never overwrite an answer
 // typed meanwhile, nor delete a draft that has changes still to send.
 let local = Promise.resolve();
-function locked(work) {
+export function locked(work) {
   if (navigator.locks) return navigator.locks.request("thinkchild-drafts", work);
   const run = local.then(work, work);
   local = run.catch(() => {});
@@ -128,7 +128,7 @@ function count(value) {
   return Math.max(1, fields);
 }
 
-async function note() {
+export async function note() {
   const waiting = await drafts();
   const owner = await store.get(OWNER);
   const summary = { user: owner ? owner.user_id : null, answers: 0, finishing: 0, conflicts: 0, problems: 0 };
@@ -151,7 +151,7 @@ async function session() {
 }
 
 // A different user signed in on this browser: the first user's drafts are not theirs to see.
-async function checkOwner(who) {
+export async function checkOwner(who) {
   const owner = await store.get(OWNER);
   if (owner && owner.user_id !== who.user_id) await store.wipe();
   if (!owner || owner.user_id !== who.user_id) await store.put(OWNER, { user_id: who.user_id });
