@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import uuid
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlmodel import Session
+from sqlalchemy import case
+from sqlmodel import Session, col
 
 from app.accounts.models import Team
+from app.checklist.models import Incident
 from app.coaching import figures as figs
 from app.coaching import notice, quality, rubric, sampling
 from app.coaching.charts import Bar, Chart
 from app.coaching.listing import incident_table, type_label
 from app.coaching.models import ScopeKind
-from app.coaching.records import Record, load
 from app.coaching.scope import Period, Scope, query_string
 from app.coaching.tables import Cell, Table, header, labels, number
 
@@ -81,23 +80,24 @@ def _percent(part: int, whole: int | None) -> float | None:
 
 
 def teams_table(
-    records: list[Record],
+    session: Session,
     teams: list[Team],
     rolled: tuple[rubric.RollUp, rubric.RollUp],  # the audit's, the supervisors' checks'
     period: Period,
     now: datetime,
 ) -> tuple[Table, Chart]:
     audit, checks = rolled
-    by_team: dict[uuid.UUID | None, list[Record]] = defaultdict(list)
-    for r in records:
-        by_team[r.incident.team_id].append(r)
+    scope = Scope(ScopeKind.FORCE, frozenset(t.id for t in teams))
+    by_team = figs.grouped(
+        session=session, scope=scope, period=period, now=now, group=col(Incident.team_id)
+    )
     table = Table(
         "teams",
         [header(k) for k in TEAM_COLUMNS],
     )
     bars = []
     for team in teams:
-        f = figs.compute(by_team.get(team.id, []), now)
+        f = by_team.get(team.id) or figs.empty()
         link = drill_link(period, Scope(ScopeKind.TEAM, frozenset({team.id})))
         completion = f["completion"].percent
         table.rows.append(
@@ -120,19 +120,24 @@ def _week_of(day: date) -> date:
 
 
 def weeks_table(
-    records: list[Record], period: Period, scope: Scope, now: datetime
+    session: Session, period: Period, scope: Scope, now: datetime
 ) -> tuple[Table, Chart]:
-    by_week: dict[date, list[Record]] = {}
+    weeks: list[date] = []
     week = _week_of(period.start)
     while week <= period.end:
-        by_week[week] = []
+        weeks.append(week)
         week += timedelta(days=7)
-    for r in records:
-        by_week.setdefault(_week_of(r.incident.created_at.date()), []).append(r)
+    # Each incident's week, by when it was started (UTC), as the index into ``weeks``.
+    starts = [datetime.combine(w + timedelta(days=7), time.min, tzinfo=UTC) for w in weeks]
+    index = case(
+        *((col(Incident.created_at) < start, n) for n, start in enumerate(starts)),
+        else_=len(weeks) - 1,
+    )
+    by_week = figs.grouped(session=session, scope=scope, period=period, now=now, group=index)
     table = Table("weeks", [header(k) for k in ("week", "incidents", "referrals", "completion")])
     bars = []
-    for week, rows in sorted(by_week.items()):
-        f = figs.compute(rows, now)
+    for n, week in enumerate(weeks):
+        f = by_week.get(n) or figs.empty()
         first = max(week, period.start)
         last = min(week + timedelta(days=6), period.end)
         link = drill_link(Period("custom", first, last), scope)
@@ -202,22 +207,21 @@ def quality_tables(
 def build(
     *, session: Session, scope: Scope, period: Period, teams: list[Team], now: datetime
 ) -> Dashboard:
-    records = load(session=session, scope=scope, period=period)
-    found = figs.compute(records, now)
+    found = figs.compute(session=session, scope=scope, period=period, now=now)
     link = drill_link(period, scope)
     audit = rubric.roll_up(sampling.score_rows(session=session, scope=scope, period=period))
     checks = quality.roll_up(session=session, scope=scope, period=period)
     shown_teams = [t for t in teams if t.id in scope.team_ids]
     board = Dashboard(figures=found)
-    team_table, team_chart = teams_table(records, shown_teams, (audit, checks), period, now)
+    team_table, team_chart = teams_table(session, shown_teams, (audit, checks), period, now)
     check_tables, check_chart = quality_tables(checks, audit, shown_teams)
-    week_table, week_chart = weeks_table(records, period, scope, now)
+    week_table, week_chart = weeks_table(session, period, scope, now)
     for table in (
         figures_table(found, link),
         types_table(found, link),
         team_table,
         week_table,
-        *notice_tables(session=session, records=records, scope=scope, period=period, now=now),
+        *notice_tables(session=session, scope=scope, period=period, now=now),
         *audit_tables(audit, shown_teams),
         *check_tables,
     ):
@@ -226,9 +230,7 @@ def build(
     return board
 
 
-def notice_tables(
-    *, session: Session, records: list[Record], scope: Scope, period: Period, now: datetime
-) -> list[Table]:
+def notice_tables(*, session: Session, scope: Scope, period: Period, now: datetime) -> list[Table]:
     households = Table(
         "households", [header(k) for k in ("address", "referrals_90d", "references")]
     )
@@ -239,7 +241,11 @@ def notice_tables(
         )
         households.rows.append([Cell(h.address, where), number(len(h.incidents)), Cell(refs)])
     return [
-        incident_table("closed_no_child", notice.closed_without_child(records)),
-        incident_table("stale_drafts", notice.stale_drafts(records, now)),
+        incident_table(
+            "closed_no_child", notice.read(session, notice.closed_without_child(scope, period))
+        ),
+        incident_table(
+            "stale_drafts", notice.read(session, notice.stale_drafts(scope, period, now))
+        ),
         households,
     ]

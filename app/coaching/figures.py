@@ -1,25 +1,30 @@
-"""The dashboard's figures, computed from the records of one scope and period. Each figure
-keeps the incidents behind it (``incidents``) and, for a share, the incidents that fall short
-(``short``), so that every number drills down to a list."""
+"""The dashboard's figures, counted by SQL over the incidents' summary rows and the referral
+tables (app/coaching/measures.py says what each counts): a few aggregate queries a view, however
+many incidents, and the incidents behind any part of a figure as one SQL filter."""
 
 from __future__ import annotations
 
-import statistics
-import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from app.checklist.models import IncidentStatus
-from app.coaching import answers as read
-from app.coaching.records import Record
-from app.referrals.models import DecisionKind
+from sqlalchemy import ColumnElement, and_, case, func, not_, select
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.selectable import Select
+from sqlmodel import Session, col
 
-DUE_AFTER = {"high": timedelta(hours=1), "medium": timedelta(hours=8)}
-DUE_DEFAULT = timedelta(hours=24)  # standard
-SHIFT = timedelta(hours=10)
-RANK = {"standard": 0, "medium": 1, "high": 2}
-REVIEW_ENDS = frozenset({DecisionKind.APPROVED, DecisionKind.RETURNED})
+from app.checklist.models import Incident
+from app.coaching.measures import HOUR_MS, SHIFT, Measures, S, scoped, version_facts
+from app.coaching.scope import Period, Scope
+from app.coaching.sql import median, ms_between
+from app.errors import NotFound
+from app.referrals.models import Referral, ReferralVersion
+
+__all__ = ["SHIFT", "Figure", "UnknownFigure", "compute", "grouped", "incidents"]
+
+
+class UnknownFigure(NotFound):
+    code = "unknown_figure"
 
 
 @dataclass
@@ -28,13 +33,7 @@ class Figure:
     count: int = 0  # the number, or the part of ``total`` that meets the measure
     total: int | None = None  # for a share: out of how many
     hours: float | None = None  # for a time: the median, in hours
-    incidents: set[uuid.UUID] = field(default_factory=set)  # every incident behind it
-    met: set[uuid.UUID] = field(default_factory=set)  # behind ``count``
-    short: set[uuid.UUID] = field(default_factory=set)  # behind ``total - count``
-
-    def drill(self, part: str) -> set[uuid.UUID]:
-        """The incidents behind one part of the figure: ``met``, ``short`` or ``all``."""
-        return {"met": self.met, "short": self.short}.get(part, self.incidents)
+    short: int = 0  # how many incidents (for overdue: reviews) fall short: a drill-down if any
 
     @property
     def percent(self) -> float | None:
@@ -43,113 +42,131 @@ class Figure:
         return round(100 * self.count / self.total, 1)
 
 
-def due_after(grade: str) -> timedelta:
-    return DUE_AFTER.get(grade, DUE_DEFAULT)
+def _n(cond: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
-def _median_hours(spans: list[timedelta]) -> float | None:
-    if not spans:
-        return None
-    return round(statistics.median(s.total_seconds() for s in spans) / 3600, 1)
+def _sum(column: Any) -> ColumnElement[int]:
+    return func.coalesce(func.sum(column), 0)
 
 
-class _Builder:
-    def __init__(self) -> None:
-        self.figures: dict[str, Figure] = {}
+def _hours(ms: float | None) -> float | None:
+    return None if ms is None else round(ms / HOUR_MS, 1)
 
-    def get(self, key: str, share: bool = False) -> Figure:
-        if key not in self.figures:
-            self.figures[key] = Figure(key, total=0 if share else None)
-        return self.figures[key]
 
-    def count(self, key: str, incident: uuid.UUID) -> None:
-        figure = self.get(key)
-        figure.count += 1
-        figure.incidents.add(incident)
-        figure.met.add(incident)
+# Each share: (its count, its total, whether an incident falls short), over the summary.
+CHILD_SHARES = {
+    "voice_words": (S.words, S.spoken_to),
+    "spoken_alone": (S.alone, S.spoken_to),
+    "seen": (S.seen, S.seen_applies),
+    "demeanour": (S.demeanour, S.demeanour_applies),
+}
+GROUPED = ("incidents", "referrals", "completion", "voice_words")
 
-    def share(self, key: str, incident: uuid.UUID, met: bool, weight: int = 1) -> None:
-        figure = self.get(key, share=True)
-        figure.total = (figure.total or 0) + weight
-        figure.incidents.add(incident)
-        if met:
-            figure.count += weight
-            figure.met.add(incident)
+
+def _incident_columns(m: Measures, keys: tuple[str, ...]) -> dict[str, tuple[Any, ...]]:
+    """For each figure: the SQL of its count, its total (None for a number) and its short."""
+    out: dict[str, tuple[Any, ...]] = {}
+    for key in keys:
+        parts = m.parts(key)
+        assert parts is not None
+        if key == "completion":
+            out[key] = (_sum(col(S.answered)), _sum(col(S.applicable)), _n(parts.short))
+        elif key in CHILD_SHARES:
+            part, whole = CHILD_SHARES[key]
+            out[key] = (_sum(col(part)), _sum(col(whole)), _n(parts.short))
+        elif key in ("incidents", "no_child", "after_shift", "to_submission"):
+            out[key] = (_n(parts.met), None, _n(parts.short))
         else:
-            figure.short.add(incident)
+            out[key] = (_n(parts.met), _n(parts.all), _n(parts.short))
+    return out
 
 
-SHARES = (
-    "child_identified", "referrals", "completion", "voice_words", "spoken_alone", "seen",
-    "demeanour", "overdue", "returned", "officer_below", "supervisor_changed",
+def _aggregate(
+    session: Session, query: Select[Any], m: Measures, keys: tuple[str, ...], group: Any = None
+) -> dict[Any, dict[str, Figure]]:
+    columns = _incident_columns(m, keys)
+    selected: list[Any] = [] if group is None else [group.label("g")]
+    for count, total, short in columns.values():
+        selected += [count, short] if total is None else [count, total, short]
+    query = query.with_only_columns(*selected)
+    if group is not None:
+        query = query.group_by(group)
+    out: dict[Any, dict[str, Figure]] = {}
+    for row in session.exec(query):  # type: ignore[call-overload]
+        values = list(row[1:] if group is not None else row)
+        figures: dict[str, Figure] = {}
+        for key, (_, total, _s) in columns.items():
+            if total is None:
+                count, short = values.pop(0), values.pop(0)
+                figures[key] = Figure(key, int(count), short=int(short))
+            else:
+                count, out_of, short = values.pop(0), values.pop(0), values.pop(0)
+                figures[key] = Figure(key, int(count), int(out_of), short=int(short))
+        out[row[0] if group is not None else None] = figures
+    return out
+
+
+INCIDENT_FIGURES = (
+    "incidents", "no_child", "child_identified", "referrals", "completion", "voice_words",
+    "spoken_alone", "seen", "demeanour", "to_submission", "after_shift", "returned",
+    "officer_below", "supervisor_changed",
 )  # fmt: skip
 
 
-def compute(records: Iterable[Record], now: datetime) -> dict[str, Figure]:
-    b = _Builder()
-    for key in ("incidents", "no_child", "to_submission", "after_shift", "to_review"):
-        b.get(key)
-    for key in SHARES:
-        b.get(key, share=True)
-    to_submission: list[timedelta] = []
-    to_review: list[timedelta] = []
-    for record in records:
-        incident = record.incident
-        iid, answers = incident.id, incident.answers
-        b.count("incidents", iid)
-        b.count("type." + read.incident_type(answers), iid)
-        if incident.status == IncidentStatus.NO_CHILD:
-            b.count("no_child", iid)
-        b.share("child_identified", iid, read.child_identified(answers))
-        b.share("referrals", iid, record.referral is not None)
-        facts = record.facts
-        if facts is not None:
-            done = facts.completion
-            b.share("completion", iid, True, done.answered)
-            if done.applicable > done.answered:
-                b.share("completion", iid, False, done.applicable - done.answered)
-            for child in facts.children:
-                if child.spoken_to:
-                    b.share("voice_words", iid, child.words)
-                    b.share("spoken_alone", iid, child.alone)
-                if child.seen_applies:
-                    b.share("seen", iid, child.seen)
-                if child.demeanour_applies:
-                    b.share("demeanour", iid, child.demeanour)
-        if record.referral is None or not record.versions:
-            continue
-        happened = read.incident_time(answers)
-        first = record.versions[0].submitted_at
-        if happened is not None:
-            span = first - happened
-            to_submission.append(span)
-            b.count("to_submission", iid)
-            if span > SHIFT:
-                b.get("to_submission").short.add(iid)
-                b.count("after_shift", iid)
-        for version in record.versions:
-            ended = next(
-                (
-                    d.at
-                    for d in record.decisions
-                    if d.version == version.version and d.kind in REVIEW_ENDS
-                ),
-                None,
-            )
-            if ended is not None:
-                to_review.append(ended - version.submitted_at)
-                b.count("to_review", iid)
-            due = version.submitted_at + due_after(version.officer_grade)
-            waiting = ended is None and version.version == record.referral.version
-            late = (ended is not None and ended > due) or (waiting and now > due)
-            if ended is not None or waiting:
-                b.share("overdue", iid, late)
-        kinds = {d.kind for d in record.decisions}
-        b.share("returned", iid, DecisionKind.RETURNED in kinds)
-        latest = record.versions[-1]
-        below = RANK.get(latest.officer_grade, 0) < RANK.get(latest.suggested_grade, 0)
-        b.share("officer_below", iid, below)
-        b.share("supervisor_changed", iid, DecisionKind.REGRADED in kinds)
-    b.get("to_submission").hours = _median_hours(to_submission)
-    b.get("to_review").hours = _median_hours(to_review)
-    return b.figures
+def compute(*, session: Session, scope: Scope, period: Period, now: datetime) -> dict[str, Figure]:
+    m = Measures(now)
+    base = scoped(select(col(Incident.id)), scope, period)
+    found = _aggregate(session, base, m, INCIDENT_FIGURES)[None]
+    types = base.with_only_columns(col(S.incident_type), func.count()).group_by(
+        col(S.incident_type)
+    )
+    for kind, count in session.exec(types):  # type: ignore[call-overload]
+        found["type." + kind] = Figure("type." + kind, int(count))
+    found["to_submission"].hours = _hours(
+        median(session, base.with_only_columns(m.to_submission_ms).where(m.timed))
+    )
+    v: Any = aliased(ReferralVersion)
+    f = version_facts(v, now)
+    versions = base.join(v, v.referral_id == col(Referral.id))
+    reviewed, counted, late, on_time = session.exec(  # type: ignore[call-overload]
+        versions.with_only_columns(
+            func.count(f.ended), _n(f.counted), _n(f.late), _n(and_(f.counted, not_(f.late)))
+        )
+    ).one()
+    found["to_review"] = Figure("to_review", int(reviewed))
+    found["to_review"].hours = _hours(
+        median(
+            session,
+            versions.with_only_columns(ms_between(v.submitted_at, f.ended)).where(
+                f.ended.is_not(None)
+            ),
+        )
+    )
+    found["overdue"] = Figure("overdue", int(late), int(counted), short=int(on_time))
+    return found
+
+
+def grouped(
+    *, session: Session, scope: Scope, period: Period, now: datetime, group: Any
+) -> dict[Any, dict[str, Figure]]:
+    """Incidents, referrals, completion and the voice of the child for each value of
+    ``group`` (an SQL expression over the incident: its team, its week)."""
+    base = scoped(select(col(Incident.id)), scope, period)
+    return _aggregate(session, base, Measures(now), GROUPED, group)
+
+
+def empty(keys: tuple[str, ...] = GROUPED) -> dict[str, Figure]:
+    shares = {"referrals", "completion", "voice_words"}
+    return {k: Figure(k, total=0 if k in shares else None) for k in keys}
+
+
+def incidents(
+    *, session: Session, scope: Scope, period: Period, now: datetime, figure: str, part: str
+) -> Select[Any]:
+    """The ids of the incidents behind one part (``met``, ``short`` or ``all``) of a figure."""
+    parts = Measures(now).parts(figure)
+    if parts is None:
+        raise UnknownFigure()
+    cond = {"met": parts.met, "short": parts.short}.get(part, parts.all)
+    return scoped(select(col(Incident.id)), scope, period).where(cond)

@@ -1,0 +1,186 @@
+"""What each figure counts, as SQL over an incident, its summary row and its referral: one
+condition per part of a figure (every incident behind it, those that meet the measure, those
+that fall short), so the same words count the figure and list its incidents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, not_, or_, select, true
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.selectable import Select
+from sqlmodel import col
+
+from app.checklist.models import Incident, IncidentStatus, IncidentSummary
+from app.coaching.scope import Period, Scope
+from app.coaching.sql import instant, ms_between
+from app.referrals.models import DecisionKind, Referral, ReferralVersion, ReviewDecision
+
+I, S, R = Incident, IncidentSummary, Referral  # noqa: E741
+HOUR_MS = 3_600_000
+SHIFT = timedelta(hours=10)
+DUE_AFTER = {"high": timedelta(hours=1), "medium": timedelta(hours=8)}
+DUE_DEFAULT = timedelta(hours=24)  # standard
+RANK = {"standard": 0, "medium": 1, "high": 2}
+REVIEW_ENDS = (DecisionKind.APPROVED.value, DecisionKind.RETURNED.value)
+
+
+def _ms(span: timedelta) -> int:
+    return int(span.total_seconds() * 1000)
+
+
+def scoped(query: Select[Any], scope: Scope, period: Period) -> Select[Any]:
+    """The incidents of the scope started in the period, with their summaries and referrals."""
+    query = (
+        query.select_from(I)
+        .join(S, col(S.incident_id) == col(I.id))
+        .outerjoin(R, col(R.incident_id) == col(I.id))
+        .where(
+            col(I.team_id).in_(scope.team_ids),
+            col(I.created_at) >= period.since,
+            col(I.created_at) < period.until,
+        )
+    )
+    if scope.officer_id is not None:
+        query = query.where(col(I.officer_id) == scope.officer_id)
+    return query
+
+
+def _rank(grade: Any) -> ColumnElement[int]:
+    return case(RANK, value=grade, else_=0)
+
+
+@dataclass(frozen=True)
+class VersionFacts:
+    """One referral version: when its review ended, whether it counts towards overdue, late."""
+
+    ended: ColumnElement[Any]
+    counted: ColumnElement[bool]
+    late: ColumnElement[bool]
+
+
+def version_facts(v: Any, now: datetime) -> VersionFacts:
+    d: Any = aliased(ReviewDecision)
+    ended = (
+        select(func.min(d.at))
+        .where(d.referral_id == v.referral_id, d.version == v.version, d.kind.in_(REVIEW_ENDS))
+        .scalar_subquery()
+    )
+    due = case(
+        {g: _ms(span) for g, span in DUE_AFTER.items()},
+        value=v.officer_grade,
+        else_=_ms(DUE_DEFAULT),
+    )
+    waiting = and_(ended.is_(None), v.version == col(R.version))
+    late = or_(
+        and_(ended.is_not(None), ms_between(v.submitted_at, ended) > due),
+        and_(waiting, ms_between(v.submitted_at, instant(now)) > due),
+    )
+    return VersionFacts(ended, or_(ended.is_not(None), waiting), late)
+
+
+def _version_exists(now: datetime, pick: str) -> ColumnElement[bool]:
+    v: Any = aliased(ReferralVersion)
+    f = version_facts(v, now)
+    cond = {
+        "reviewed": f.ended.is_not(None),
+        "counted": f.counted,
+        "late": f.late,
+        "on_time": and_(f.counted, not_(f.late)),
+    }[pick]
+    return exists(select(v.id).where(v.referral_id == col(R.id), cond))
+
+
+@dataclass(frozen=True)
+class Parts:
+    all: ColumnElement[bool]
+    met: ColumnElement[bool]
+    short: ColumnElement[bool]
+
+
+class Measures:
+    """The per-incident SQL behind every figure (for one "now")."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        v: Any = aliased(ReferralVersion)
+        self.first_at = (
+            select(v.submitted_at)
+            .where(v.referral_id == col(R.id))
+            .order_by(v.version)
+            .limit(1)
+            .scalar_subquery()
+        )
+        latest: Any = aliased(ReferralVersion)
+        newest = select(func.max(v.version)).where(v.referral_id == col(R.id)).scalar_subquery()
+        self.below = exists(
+            select(latest.id).where(
+                latest.referral_id == col(R.id),
+                latest.version == newest,
+                _rank(latest.officer_grade) < _rank(latest.suggested_grade),
+            )
+        )
+        self.submitted = and_(
+            col(R.id).is_not(None), exists(select(v.id).where(v.referral_id == col(R.id)))
+        )
+        self.to_submission_ms = ms_between(col(S.incident_time), self.first_at)
+        self.timed = and_(self.submitted, col(S.incident_time).is_not(None))
+        self.after_shift = and_(self.timed, self.to_submission_ms > _ms(SHIFT))
+
+    def decided(self, kind: DecisionKind) -> ColumnElement[bool]:
+        d: Any = aliased(ReviewDecision)
+        return exists(select(d.id).where(d.referral_id == col(R.id), d.kind == kind.value))
+
+    def parts(self, key: str) -> Parts | None:
+        """The three parts of one figure, or None for a figure this dashboard lacks."""
+        if key.startswith("type."):
+            same = col(S.incident_type) == key[5:]
+            return Parts(same, same, false())
+        children = {
+            "voice_words": (S.spoken_to, S.words),
+            "spoken_alone": (S.spoken_to, S.alone),
+            "seen": (S.seen_applies, S.seen),
+            "demeanour": (S.demeanour_applies, S.demeanour),
+        }
+        if key in children:
+            whole, part = (col(c) for c in children[key])
+            return Parts(whole > 0, part > 0, whole > part)
+        shares = {
+            "child_identified": col(S.child_identified).is_(True),
+            "referrals": col(R.id).is_not(None),
+        }
+        if key in shares:
+            return Parts(true(), shares[key], not_(shares[key]))
+        referral = {
+            "returned": self.decided(DecisionKind.RETURNED),
+            "officer_below": self.below,
+            "supervisor_changed": self.decided(DecisionKind.REGRADED),
+        }
+        if key in referral:
+            met = and_(self.submitted, referral[key])
+            return Parts(self.submitted, met, and_(self.submitted, not_(referral[key])))
+        return self._other(key)
+
+    def _other(self, key: str) -> Parts | None:
+        no_child = col(I.status) == IncidentStatus.NO_CHILD.value
+        summarised = col(S.applicable).is_not(None)
+        reviewed = and_(col(R.id).is_not(None), _version_exists(self.now, "reviewed"))
+        counted = and_(col(R.id).is_not(None), _version_exists(self.now, "counted"))
+        found = {
+            "incidents": Parts(true(), true(), false()),
+            "no_child": Parts(no_child, no_child, false()),
+            "completion": Parts(
+                summarised, summarised, and_(summarised, col(S.applicable) > col(S.answered))
+            ),
+            "to_submission": Parts(self.timed, self.timed, self.after_shift),
+            "after_shift": Parts(self.after_shift, self.after_shift, false()),
+            "to_review": Parts(reviewed, reviewed, false()),
+            "overdue": Parts(
+                counted,
+                and_(col(R.id).is_not(None), _version_exists(self.now, "late")),
+                and_(col(R.id).is_not(None), _version_exists(self.now, "on_time")),
+            ),
+        }
+        return found.get(key)
