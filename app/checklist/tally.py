@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import event, inspect
-from sqlmodel import Session
+from sqlalchemy import delete, event, inspect
+from sqlmodel import Session, col
 
 from app.checklist import facts
 from app.checklist.models import Incident, IncidentSummary
@@ -86,8 +86,6 @@ def _keep_summaries_current(session: Session, _context: Any, _instances: Any) ->
         for name, value in values.items():
             setattr(row, name, value)
         session.add(row)
-    for obj in session.deleted:
-        if isinstance(obj, Incident):
-            row = session.get(IncidentSummary, obj.id)
-            if row is not None:
-                session.delete(row)
+    gone = [obj.id for obj in session.deleted if isinstance(obj, Incident)]
+    if gone:  # at once, before the flush deletes the incidents it refers to
+        session.execute(delete(IncidentSummary).where(col(IncidentSummary.incident_id).in_(gone)))
