@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from app.checklist.promptset import load_version
 from app.checklist import facts as answers
+from app.checklist.promptset import load_version
 from app.coaching import figures
 from app.coaching.models import ScopeKind
 from app.coaching.scope import Period, Scope
