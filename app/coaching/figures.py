@@ -14,7 +14,15 @@ from sqlalchemy.sql.selectable import Select
 from sqlmodel import Session, col
 
 from app.checklist.models import Incident
-from app.coaching.measures import HOUR_MS, SHIFT, Measures, S, scoped, version_facts
+from app.coaching.measures import (
+    CHILD_SHARES,
+    HOUR_MS,
+    SHIFT,
+    Measures,
+    S,
+    scoped,
+    version_facts,
+)
 from app.coaching.scope import Period, Scope
 from app.coaching.sql import median, ms_between
 from app.errors import NotFound
@@ -54,13 +62,6 @@ def _hours(ms: float | None) -> float | None:
     return None if ms is None else round(ms / HOUR_MS, 1)
 
 
-# Each share: (its count, its total, whether an incident falls short), over the summary.
-CHILD_SHARES = {
-    "voice_words": (S.words, S.spoken_to),
-    "spoken_alone": (S.alone, S.spoken_to),
-    "seen": (S.seen, S.seen_applies),
-    "demeanour": (S.demeanour, S.demeanour_applies),
-}
 GROUPED = ("incidents", "referrals", "completion", "voice_words")
 
 
@@ -73,7 +74,7 @@ def _incident_columns(m: Measures, keys: tuple[str, ...]) -> dict[str, tuple[Any
         if key == "completion":
             out[key] = (_sum(col(S.answered)), _sum(col(S.applicable)), _n(parts.short))
         elif key in CHILD_SHARES:
-            part, whole = CHILD_SHARES[key]
+            whole, part = CHILD_SHARES[key]
             out[key] = (_sum(col(part)), _sum(col(whole)), _n(parts.short))
         elif key in ("incidents", "no_child", "after_shift", "to_submission"):
             out[key] = (_n(parts.met), None, _n(parts.short))

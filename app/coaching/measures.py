@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, false, func, not_, or_, select, true
@@ -100,87 +101,119 @@ class Parts:
     short: ColumnElement[bool]
 
 
+CHILD_SHARES = {
+    "voice_words": (S.spoken_to, S.words),
+    "spoken_alone": (S.spoken_to, S.alone),
+    "seen": (S.seen_applies, S.seen),
+    "demeanour": (S.demeanour_applies, S.demeanour),
+}
+REFERRAL_SHARES = ("returned", "officer_below", "supervisor_changed")
+
+
 class Measures:
-    """The per-incident SQL behind every figure (for one "now")."""
+    """The per-incident SQL behind every figure (for one "now"), each built when first asked
+    for (building SQL expressions costs time too)."""
 
     def __init__(self, now: datetime) -> None:
         self.now = now
+        self._parts: dict[str, Parts | None] = {}
+
+    @cached_property
+    def first_at(self) -> Any:
         v: Any = aliased(ReferralVersion)
-        self.first_at = (
-            select(v.submitted_at)
+        query = select(v.submitted_at).where(v.referral_id == col(R.id)).order_by(v.version)
+        return query.limit(1).scalar_subquery()
+
+    @cached_property
+    def submitted(self) -> ColumnElement[bool]:
+        v: Any = aliased(ReferralVersion)
+        return and_(col(R.id).is_not(None), exists(select(v.id).where(v.referral_id == col(R.id))))
+
+    @cached_property
+    def to_submission_ms(self) -> ColumnElement[int]:
+        return ms_between(col(S.incident_time), self.first_at)
+
+    @cached_property
+    def timed(self) -> ColumnElement[bool]:
+        return and_(self.submitted, col(S.incident_time).is_not(None))
+
+    @cached_property
+    def after_shift(self) -> ColumnElement[bool]:
+        return and_(self.timed, self.to_submission_ms > _ms(SHIFT))
+
+    def _below(self) -> ColumnElement[bool]:
+        v: Any = aliased(ReferralVersion)
+        latest: Any = aliased(ReferralVersion)
+        newest = (
+            select(func.max(v.version))
             .where(v.referral_id == col(R.id))
-            .order_by(v.version)
-            .limit(1)
+            .correlate(R)  # two levels down: say which referral
             .scalar_subquery()
         )
-        latest: Any = aliased(ReferralVersion)
-        newest = select(func.max(v.version)).where(v.referral_id == col(R.id)).scalar_subquery()
-        self.below = exists(
+        return exists(
             select(latest.id).where(
                 latest.referral_id == col(R.id),
                 latest.version == newest,
                 _rank(latest.officer_grade) < _rank(latest.suggested_grade),
             )
         )
-        self.submitted = and_(
-            col(R.id).is_not(None), exists(select(v.id).where(v.referral_id == col(R.id)))
-        )
-        self.to_submission_ms = ms_between(col(S.incident_time), self.first_at)
-        self.timed = and_(self.submitted, col(S.incident_time).is_not(None))
-        self.after_shift = and_(self.timed, self.to_submission_ms > _ms(SHIFT))
 
-    def decided(self, kind: DecisionKind) -> ColumnElement[bool]:
+    def _decided(self, kind: DecisionKind) -> ColumnElement[bool]:
         d: Any = aliased(ReviewDecision)
         return exists(select(d.id).where(d.referral_id == col(R.id), d.kind == kind.value))
 
     def parts(self, key: str) -> Parts | None:
         """The three parts of one figure, or None for a figure this dashboard lacks."""
+        if key not in self._parts:
+            self._parts[key] = self._build(key)
+        return self._parts[key]
+
+    def _build(self, key: str) -> Parts | None:
         if key.startswith("type."):
             same = col(S.incident_type) == key[5:]
             return Parts(same, same, false())
-        children = {
-            "voice_words": (S.spoken_to, S.words),
-            "spoken_alone": (S.spoken_to, S.alone),
-            "seen": (S.seen_applies, S.seen),
-            "demeanour": (S.demeanour_applies, S.demeanour),
-        }
-        if key in children:
-            whole, part = (col(c) for c in children[key])
+        if key in CHILD_SHARES:
+            whole, part = (col(c) for c in CHILD_SHARES[key])
             return Parts(whole > 0, part > 0, whole > part)
-        shares = {
-            "child_identified": col(S.child_identified).is_(True),
-            "referrals": col(R.id).is_not(None),
-        }
-        if key in shares:
-            return Parts(true(), shares[key], not_(shares[key]))
-        referral = {
-            "returned": self.decided(DecisionKind.RETURNED),
-            "officer_below": self.below,
-            "supervisor_changed": self.decided(DecisionKind.REGRADED),
-        }
-        if key in referral:
-            met = and_(self.submitted, referral[key])
-            return Parts(self.submitted, met, and_(self.submitted, not_(referral[key])))
+        if key in ("child_identified", "referrals"):
+            met = (
+                col(S.child_identified).is_(True)
+                if key == "child_identified"
+                else col(R.id).is_not(None)
+            )
+            return Parts(true(), met, not_(met))
+        if key in REFERRAL_SHARES:
+            if key == "officer_below":
+                found = self._below()
+            else:
+                kind = DecisionKind.RETURNED if key == "returned" else DecisionKind.REGRADED
+                found = self._decided(kind)
+            has = self.submitted
+            return Parts(has, and_(has, found), and_(has, not_(found)))
         return self._other(key)
 
     def _other(self, key: str) -> Parts | None:
-        no_child = col(I.status) == IncidentStatus.NO_CHILD.value
-        summarised = col(S.applicable).is_not(None)
-        reviewed = and_(col(R.id).is_not(None), _version_exists(self.now, "reviewed"))
-        counted = and_(col(R.id).is_not(None), _version_exists(self.now, "counted"))
-        found = {
-            "incidents": Parts(true(), true(), false()),
-            "no_child": Parts(no_child, no_child, false()),
-            "completion": Parts(
-                summarised, summarised, and_(summarised, col(S.applicable) > col(S.answered))
-            ),
-            "to_submission": Parts(self.timed, self.timed, self.after_shift),
-            "after_shift": Parts(self.after_shift, self.after_shift, false()),
-            "to_review": Parts(reviewed, reviewed, false()),
-            "overdue": Parts(
-                counted,
-                and_(col(R.id).is_not(None), _version_exists(self.now, "late")),
-                and_(col(R.id).is_not(None), _version_exists(self.now, "on_time")),
-            ),
-        }
-        return found.get(key)
+        if key == "incidents":
+            return Parts(true(), true(), false())
+        if key == "no_child":
+            no_child = col(I.status) == IncidentStatus.NO_CHILD.value
+            return Parts(no_child, no_child, false())
+        if key == "completion":
+            summarised = col(S.applicable).is_not(None)
+            short = and_(summarised, col(S.applicable) > col(S.answered))
+            return Parts(summarised, summarised, short)
+        if key == "to_submission":
+            return Parts(self.timed, self.timed, self.after_shift)
+        if key == "after_shift":
+            return Parts(self.after_shift, self.after_shift, false())
+        if key not in ("to_review", "overdue"):
+            return None
+        has = col(R.id).is_not(None)
+        if key == "to_review":
+            reviewed = and_(has, _version_exists(self.now, "reviewed"))
+            return Parts(reviewed, reviewed, false())
+        return Parts(
+            and_(has, _version_exists(self.now, "counted")),
+            and_(has, _version_exists(self.now, "late")),
+            and_(has, _version_exists(self.now, "on_time")),
+        )

@@ -141,3 +141,22 @@ def test_the_dashboard_reads_no_answers_but_the_incidents_it_lists(
     assert board.figures["incidents"].count == 6
     assert pruned == []
     assert board.figures == compute(session, world.force())
+
+
+def test_officer_below_reads_each_referrals_own_latest_version(
+    session: Session, world: World
+) -> None:
+    """A one-version referral graded below its suggestion counts, beside I2's two versions."""
+    from app.referrals.models import ReferralStatus
+    from tests.coaching.data import _incident, _referral, at
+
+    extra = _incident(
+        session, world.officer_a, world.a,
+        complete_answers(incident__datetime="2026-11-03T08:00:00+00:00"),
+        "draft", at(3, 9),
+    )  # fmt: skip
+    _referral(session, extra, [(at(3, 10), "high", "standard")], ReferralStatus.SUBMITTED)
+    session.commit()
+    f = compute(session, world.force())
+    assert (f["officer_below"].count, f["officer_below"].total) == (2, 4)
+    assert behind(session, world.force(), "officer_below", "met") == world.ids("I2") | {extra.id}
