@@ -48,6 +48,7 @@ def build(engine: Engine, size: int, seed: int = 13) -> dict[str, Any]:
     """Teams, officers and ``size`` incidents with their referrals; returns the ids to query."""
     from app.accounts.models import Team, User
     from app.checklist import promptset
+    from app.checklist.facts import normalise_address
     from app.checklist.models import Incident, IncidentSummary
     from app.checklist.tally import summary_values
     from app.referrals.models import Referral, ReferralVersion, ReviewDecision
@@ -57,6 +58,9 @@ def build(engine: Engine, size: int, seed: int = 13) -> dict[str, Any]:
     version = promptset.current().version
     answers = complete_answers() if version == 1 else complete_answers_v2()
     summaries = {True: summary_values(version, answers), False: summary_values(version, {})}
+    # Addresses repeat (about 20 incidents each over the two years), so a few households have 3
+    # or more referrals in 90 days; only the address differs between incidents' summaries.
+    streets = max(size // 20, 10)
     rnd = random.Random(seed)
     now = datetime.now(UTC)
     teams = [uuid.uuid4() for _ in range(TEAMS)]
@@ -87,6 +91,7 @@ def build(engine: Engine, size: int, seed: int = 13) -> dict[str, Any]:
             status = "submitted" if roll < 0.7 else "draft" if roll < 0.9 else "no_child_identified"
             iid = uuid.uuid4()
             ref = f"TC-B-{n:08d}"
+            address = f"{rnd.randrange(streets)} High Street, Anytown"
             rows["i"].append(
                 {
                     "id": iid,
@@ -94,7 +99,9 @@ def build(engine: Engine, size: int, seed: int = 13) -> dict[str, Any]:
                     "officer_id": officer,
                     "team_id": team,
                     "prompt_set_version": version,
-                    "answers": answers if status != "draft" else {},
+                    "answers": {**answers, "incident.address": address}
+                    if status != "draft"
+                    else {},
                     "status": status,
                     "revision": 3,
                     "reference": ref if status == "submitted" else None,
@@ -102,7 +109,10 @@ def build(engine: Engine, size: int, seed: int = 13) -> dict[str, Any]:
                     "updated_at": at,
                 }
             )
-            rows["s"].append({"incident_id": iid, **summaries[status != "draft"]})
+            summary = summaries[status != "draft"]
+            if status != "draft":
+                summary = {**summary, "address_key": normalise_address(address)}
+            rows["s"].append({"incident_id": iid, **summary})
             if status != "submitted":
                 continue
             sent = at + timedelta(minutes=rnd.uniform(20, 300))

@@ -1,4 +1,5 @@
-"""each incident's summary row for the coach's figures, filled for existing incidents
+"""each incident's summary row for the coach's figures, filled for existing incidents; an index
+on review decisions by time
 
 Revision ID: a5d3c9e1f7b2
 Revises: 3f6b2d9e8a71
@@ -48,6 +49,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("incident_id", name=op.f("pk_incident_summary")),
     )
     _fill(summary)
+    # The coach's quality roll-up reads the decisions of a period.
+    op.create_index(op.f("ix_review_decision_at"), "review_decision", ["at"])
 
 
 def _fill(summary: sa.Table) -> None:
@@ -76,4 +79,5 @@ def _fill(summary: sa.Table) -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_review_decision_at"), table_name="review_decision")
     op.drop_table("incident_summary")
