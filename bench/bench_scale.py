@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("ENVIRONMENT", "development")
 
 from harness import machine  # noqa: E402
-from sqlalchemy import Engine, insert, text  # noqa: E402
+from sqlalchemy import Engine, event, insert, text  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 TEAMS, OFFICERS = 24, 12
@@ -44,7 +44,25 @@ DAYS = 730
 REPEAT = 3
 
 
+def _no_waiting_for_the_disk(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")  # a bench database: a power cut loses nothing
+    cursor.close()
+
+
 def build(engine: Engine, size: int, seed: int = 13) -> dict[str, Any]:
+    if engine.dialect.name != "sqlite":
+        return _build(engine, size, seed)
+    engine.dispose()
+    event.listen(engine, "connect", _no_waiting_for_the_disk)
+    try:
+        return _build(engine, size, seed)
+    finally:
+        event.remove(engine, "connect", _no_waiting_for_the_disk)
+        engine.dispose()
+
+
+def _build(engine: Engine, size: int, seed: int) -> dict[str, Any]:
     """Teams, officers and ``size`` incidents with their referrals; returns the ids to query."""
     from app.accounts.models import Team, User
     from app.checklist import promptset
@@ -162,8 +180,6 @@ def build(engine: Engine, size: int, seed: int = 13) -> dict[str, Any]:
                     }
                 )
         with engine.begin() as c:
-            if engine.dialect.name == "sqlite":  # a bench database: no need to wait for the disk
-                c.exec_driver_sql("PRAGMA synchronous=OFF")
             c.execute(insert(Incident), rows["i"])
             c.execute(insert(IncidentSummary), rows["s"])
             if rows["r"]:
