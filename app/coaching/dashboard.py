@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import case
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from app.accounts.models import Team
-from app.checklist.models import Incident
 from app.coaching import figures as figs
 from app.coaching import notice, quality, rubric, sampling
 from app.coaching.charts import Bar, Chart
@@ -80,17 +79,12 @@ def _percent(part: int, whole: int | None) -> float | None:
 
 
 def teams_table(
-    session: Session,
+    by_team: dict[Any, dict[str, figs.Figure]],
     teams: list[Team],
     rolled: tuple[rubric.RollUp, rubric.RollUp],  # the audit's, the supervisors' checks'
     period: Period,
-    now: datetime,
 ) -> tuple[Table, Chart]:
     audit, checks = rolled
-    scope = Scope(ScopeKind.FORCE, frozenset(t.id for t in teams))
-    by_team = figs.grouped(
-        session=session, scope=scope, period=period, now=now, group=col(Incident.team_id)
-    )
     table = Table(
         "teams",
         [header(k) for k in TEAM_COLUMNS],
@@ -119,24 +113,27 @@ def _week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def weeks_table(
-    session: Session, period: Period, scope: Scope, now: datetime
-) -> tuple[Table, Chart]:
+def weeks_of(period: Period) -> list[date]:
+    """The first day (a Monday) of each week the period touches."""
     weeks: list[date] = []
     week = _week_of(period.start)
     while week <= period.end:
         weeks.append(week)
         week += timedelta(days=7)
-    # Each incident's week, by when it was started (UTC), as the index into ``weeks``.
-    starts = [datetime.combine(w + timedelta(days=7), time.min, tzinfo=UTC) for w in weeks]
-    index = case(
-        *((col(Incident.created_at) < start, n) for n, start in enumerate(starts)),
-        else_=len(weeks) - 1,
-    )
-    by_week = figs.grouped(session=session, scope=scope, period=period, now=now, group=index)
+    return weeks
+
+
+def week_ends(weeks: list[date]) -> list[datetime]:
+    """Each week's end: the instant (UTC) its last day ends."""
+    return [datetime.combine(w + timedelta(days=7), time.min, tzinfo=UTC) for w in weeks]
+
+
+def weeks_table(
+    by_week: dict[int, dict[str, figs.Figure]], period: Period, scope: Scope
+) -> tuple[Table, Chart]:
     table = Table("weeks", [header(k) for k in ("week", "incidents", "referrals", "completion")])
     bars = []
-    for n, week in enumerate(weeks):
+    for n, week in enumerate(weeks_of(period)):
         f = by_week.get(n) or figs.empty()
         first = max(week, period.start)
         last = min(week + timedelta(days=6), period.end)
@@ -207,15 +204,18 @@ def quality_tables(
 def build(
     *, session: Session, scope: Scope, period: Period, teams: list[Team], now: datetime
 ) -> Dashboard:
-    found = figs.compute(session=session, scope=scope, period=period, now=now)
+    counted = figs.tally(
+        session=session, scope=scope, period=period, now=now, week_ends=week_ends(weeks_of(period))
+    )
+    found = counted.figures
     link = drill_link(period, scope)
     audit = rubric.roll_up(sampling.score_rows(session=session, scope=scope, period=period))
     checks = quality.roll_up(session=session, scope=scope, period=period)
     shown_teams = [t for t in teams if t.id in scope.team_ids]
     board = Dashboard(figures=found)
-    team_table, team_chart = teams_table(session, shown_teams, (audit, checks), period, now)
+    team_table, team_chart = teams_table(counted.by_team, shown_teams, (audit, checks), period)
     check_tables, check_chart = quality_tables(checks, audit, shown_teams)
-    week_table, week_chart = weeks_table(session, period, scope, now)
+    week_table, week_chart = weeks_table(counted.by_week, period, scope)
     for table in (
         figures_table(found, link),
         types_table(found, link),

@@ -1,14 +1,17 @@
 """The dashboard's figures, counted by SQL over the incidents' summary rows and the referral
-tables (app/coaching/measures.py says what each counts): a few aggregate queries a view, however
-many incidents, and the incidents behind any part of a figure as one SQL filter."""
+tables (app/coaching/measures.py says what each counts). One aggregate query a view, grouped by
+team, week and incident type and added up here (every incident figure is a sum), plus one for
+the reviews and one for each median; and the incidents behind any part of a figure as one SQL
+filter. No incident's answers are read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, not_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, not_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.selectable import Select
 from sqlmodel import Session, col
@@ -19,16 +22,18 @@ from app.coaching.measures import (
     HOUR_MS,
     SHIFT,
     Measures,
+    R,
     S,
+    lateness,
+    review_ended,
     scoped,
-    version_facts,
 )
 from app.coaching.scope import Period, Scope
 from app.coaching.sql import median, ms_between
 from app.errors import NotFound
-from app.referrals.models import Referral, ReferralVersion
+from app.referrals.models import ReferralVersion
 
-__all__ = ["SHIFT", "Figure", "UnknownFigure", "compute", "grouped", "incidents"]
+__all__ = ["SHIFT", "Figure", "Tally", "UnknownFigure", "compute", "incidents", "tally"]
 
 
 class UnknownFigure(NotFound):
@@ -49,6 +54,12 @@ class Figure:
             return None
         return round(100 * self.count / self.total, 1)
 
+    def add(self, other: Figure) -> None:
+        self.count += other.count
+        self.short += other.short
+        if self.total is not None and other.total is not None:
+            self.total += other.total
+
 
 def _n(cond: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
@@ -62,52 +73,7 @@ def _hours(ms: float | None) -> float | None:
     return None if ms is None else round(ms / HOUR_MS, 1)
 
 
-GROUPED = ("incidents", "referrals", "completion", "voice_words")
-
-
-def _incident_columns(m: Measures, keys: tuple[str, ...]) -> dict[str, tuple[Any, ...]]:
-    """For each figure: the SQL of its count, its total (None for a number) and its short."""
-    out: dict[str, tuple[Any, ...]] = {}
-    for key in keys:
-        parts = m.parts(key)
-        assert parts is not None
-        if key == "completion":
-            out[key] = (_sum(col(S.answered)), _sum(col(S.applicable)), _n(parts.short))
-        elif key in CHILD_SHARES:
-            whole, part = CHILD_SHARES[key]
-            out[key] = (_sum(col(part)), _sum(col(whole)), _n(parts.short))
-        elif key in ("incidents", "no_child", "after_shift", "to_submission"):
-            out[key] = (_n(parts.met), None, _n(parts.short))
-        else:
-            out[key] = (_n(parts.met), _n(parts.all), _n(parts.short))
-    return out
-
-
-def _aggregate(
-    session: Session, query: Select[Any], m: Measures, keys: tuple[str, ...], group: Any = None
-) -> dict[Any, dict[str, Figure]]:
-    columns = _incident_columns(m, keys)
-    selected: list[Any] = [] if group is None else [group.label("g")]
-    for count, total, short in columns.values():
-        selected += [count, short] if total is None else [count, total, short]
-    query = query.with_only_columns(*selected)
-    if group is not None:
-        query = query.group_by(group)
-    out: dict[Any, dict[str, Figure]] = {}
-    for row in session.exec(query):  # type: ignore[call-overload]
-        values = list(row[1:] if group is not None else row)
-        figures: dict[str, Figure] = {}
-        for key, (_, total, _s) in columns.items():
-            if total is None:
-                count, short = values.pop(0), values.pop(0)
-                figures[key] = Figure(key, int(count), short=int(short))
-            else:
-                count, out_of, short = values.pop(0), values.pop(0), values.pop(0)
-                figures[key] = Figure(key, int(count), int(out_of), short=int(short))
-        out[row[0] if group is not None else None] = figures
-    return out
-
-
+NUMBERS = frozenset({"incidents", "no_child", "after_shift", "to_submission", "to_review"})
 INCIDENT_FIGURES = (
     "incidents", "no_child", "child_identified", "referrals", "completion", "voice_words",
     "spoken_alone", "seen", "demeanour", "to_submission", "after_shift", "returned",
@@ -115,51 +81,117 @@ INCIDENT_FIGURES = (
 )  # fmt: skip
 
 
-def compute(*, session: Session, scope: Scope, period: Period, now: datetime) -> dict[str, Figure]:
-    m = Measures(now)
-    base = scoped(select(col(Incident.id)), scope, period)
-    found = _aggregate(session, base, m, INCIDENT_FIGURES)[None]
-    types = base.with_only_columns(col(S.incident_type), func.count()).group_by(
-        col(S.incident_type)
+def _columns(m: Measures) -> dict[str, tuple[Any, ...]]:
+    """For each incident figure: the SQL of its count, its total (None for a number), its short."""
+    out: dict[str, tuple[Any, ...]] = {}
+    for key in INCIDENT_FIGURES:
+        parts = m.parts(key)
+        assert parts is not None
+        if key == "completion":
+            out[key] = (_sum(col(S.answered)), _sum(col(S.applicable)), _n(parts.short))
+        elif key in CHILD_SHARES:
+            whole, part = CHILD_SHARES[key]
+            out[key] = (_sum(col(part)), _sum(col(whole)), _n(parts.short))
+        elif key in NUMBERS:
+            out[key] = (_n(parts.met), None, _n(parts.short))
+        else:
+            out[key] = (_n(parts.met), _n(parts.all), _n(parts.short))
+    return out
+
+
+def empty() -> dict[str, Figure]:
+    return {
+        k: Figure(k, total=None if k in NUMBERS else 0) for k in (*INCIDENT_FIGURES, "to_review")
+    } | {"overdue": Figure("overdue", total=0)}
+
+
+@dataclass
+class Tally:
+    """The figures of a view, and the incident figures of each team and each week in it."""
+
+    figures: dict[str, Figure] = field(default_factory=empty)
+    by_team: dict[Any, dict[str, Figure]] = field(default_factory=dict)
+    by_week: dict[int, dict[str, Figure]] = field(default_factory=dict)
+
+
+def _week_index(starts: Sequence[datetime]) -> ColumnElement[int]:
+    """Which week an incident was started in: the index of the first week starting after it,
+    less one (``starts`` are each week's end, in order)."""
+    if not starts:
+        return literal(0)
+    return case(
+        *((col(Incident.created_at) < end, n) for n, end in enumerate(starts)),
+        else_=len(starts) - 1,
     )
-    for kind, count in session.exec(types):  # type: ignore[call-overload]
-        found["type." + kind] = Figure("type." + kind, int(count))
-    found["to_submission"].hours = _hours(
+
+
+def tally(
+    *,
+    session: Session,
+    scope: Scope,
+    period: Period,
+    now: datetime,
+    week_ends: Sequence[datetime] = (),
+) -> Tally:
+    """Every figure of the view; ``week_ends`` (each week's end, in order) splits it by week."""
+    m = Measures(now)
+    columns = _columns(m)
+    selected: list[Any] = [col(Incident.team_id), _week_index(week_ends), col(S.incident_type)]
+    for count, total, short in columns.values():
+        selected += [count, short] if total is None else [count, total, short]
+    base = scoped(select(col(Incident.id)), scope, period)
+    query = base.with_only_columns(*selected).group_by(*selected[:3])
+    out = Tally()
+    for team, week, kind, *values in session.execute(query):
+        row: dict[str, Figure] = {}
+        for key, (_, total, _short) in columns.items():
+            count = int(values.pop(0))
+            out_of = None if total is None else int(values.pop(0))
+            row[key] = Figure(key, count, out_of, short=int(values.pop(0)))
+        for target in (
+            out.figures,
+            out.by_team.setdefault(team, empty()),
+            out.by_week.setdefault(int(week), empty()),
+        ):
+            for key, figure in row.items():
+                target[key].add(figure)
+        out.figures.setdefault("type." + kind, Figure("type." + kind)).add(row["incidents"])
+    out.figures["to_submission"].hours = _hours(
         median(session, base.with_only_columns(m.to_submission_ms).where(m.timed))
     )
+    _reviews(session, base, now, out.figures)
+    return out
+
+
+def _reviews(session: Session, base: Select[Any], now: datetime, found: dict[str, Figure]) -> None:
+    """Time to review and overdue reviews: one row a referral version (each review worked out
+    once, in a materialised CTE)."""
     v: Any = aliased(ReferralVersion)
-    f = version_facts(v, now)
-    versions = base.join(v, v.referral_id == col(Referral.id))
-    reviewed, counted, late, on_time = session.exec(  # type: ignore[call-overload]
-        versions.with_only_columns(
-            func.count(f.ended), _n(f.counted), _n(f.late), _n(and_(f.counted, not_(f.late)))
+    reviews = (
+        base.with_only_columns(
+            v.submitted_at.label("submitted_at"),
+            v.officer_grade.label("grade"),
+            review_ended(v).label("ended"),
+            case((v.version == col(R.version), 1), else_=0).label("current"),
         )
+        .join(v, v.referral_id == col(R.id))
+        .cte("reviews")
+        .prefix_with("MATERIALIZED")
+    )
+    c = reviews.c
+    f = lateness(c.submitted_at, c.grade, c.ended, c.current == 1, now)
+    reviewed, counted, late, on_time = session.execute(
+        select(func.count(c.ended), _n(f.counted), _n(f.late), _n(and_(f.counted, not_(f.late))))
     ).one()
     found["to_review"] = Figure("to_review", int(reviewed))
     found["to_review"].hours = _hours(
-        median(
-            session,
-            versions.with_only_columns(ms_between(v.submitted_at, f.ended)).where(
-                f.ended.is_not(None)
-            ),
-        )
+        median(session, select(ms_between(c.submitted_at, c.ended)).where(c.ended.is_not(None)))
     )
     found["overdue"] = Figure("overdue", int(late), int(counted), short=int(on_time))
-    return found
 
 
-def grouped(
-    *, session: Session, scope: Scope, period: Period, now: datetime, group: Any
-) -> dict[Any, dict[str, Figure]]:
-    """Incidents, referrals, completion and the voice of the child for each value of
-    ``group`` (an SQL expression over the incident: its team, its week)."""
-    base = scoped(select(col(Incident.id)), scope, period)
-    return _aggregate(session, base, Measures(now), GROUPED, group)
-
-
-def empty(keys: tuple[str, ...] = GROUPED) -> dict[str, Figure]:
-    shares = {"referrals", "completion", "voice_words"}
-    return {k: Figure(k, total=0 if k in shares else None) for k in keys}
+def compute(*, session: Session, scope: Scope, period: Period, now: datetime) -> dict[str, Figure]:
+    return tally(session=session, scope=scope, period=period, now=now).figures
 
 
 def incidents(

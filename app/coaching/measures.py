@@ -20,6 +20,9 @@ from app.coaching.sql import instant, ms_between
 from app.referrals.models import DecisionKind, Referral, ReferralVersion, ReviewDecision
 
 I, S, R = Incident, IncidentSummary, Referral  # noqa: E741
+# A referral's first version (versions count from 1) and its latest (the referral's version).
+V1: Any = aliased(ReferralVersion, name="first_version")
+VL: Any = aliased(ReferralVersion, name="latest_version")
 HOUR_MS = 3_600_000
 SHIFT = timedelta(hours=10)
 DUE_AFTER = {"high": timedelta(hours=1), "medium": timedelta(hours=8)}
@@ -33,11 +36,14 @@ def _ms(span: timedelta) -> int:
 
 
 def scoped(query: Select[Any], scope: Scope, period: Period) -> Select[Any]:
-    """The incidents of the scope started in the period, with their summaries and referrals."""
+    """The incidents of the scope started in the period, with their summaries, referrals and
+    the referrals' first and latest versions (each an index seek: no subquery a row)."""
     query = (
         query.select_from(I)
         .join(S, col(S.incident_id) == col(I.id))
         .outerjoin(R, col(R.incident_id) == col(I.id))
+        .outerjoin(V1, and_(V1.referral_id == col(R.id), V1.version == 1))
+        .outerjoin(VL, and_(VL.referral_id == col(R.id), VL.version == col(R.version)))
         .where(
             col(I.team_id).in_(scope.team_ids),
             col(I.created_at) >= period.since,
@@ -62,24 +68,32 @@ class VersionFacts:
     late: ColumnElement[bool]
 
 
-def version_facts(v: Any, now: datetime) -> VersionFacts:
+def review_ended(v: Any) -> Any:
+    """When the review of version ``v`` ended (approved or returned), or NULL."""
     d: Any = aliased(ReviewDecision)
-    ended = (
+    return (
         select(func.min(d.at))
         .where(d.referral_id == v.referral_id, d.version == v.version, d.kind.in_(REVIEW_ENDS))
         .scalar_subquery()
     )
-    due = case(
-        {g: _ms(span) for g, span in DUE_AFTER.items()},
-        value=v.officer_grade,
-        else_=_ms(DUE_DEFAULT),
-    )
-    waiting = and_(ended.is_(None), v.version == col(R.version))
+
+
+def lateness(
+    submitted_at: Any, grade: Any, ended: Any, current: ColumnElement[bool], now: datetime
+) -> VersionFacts:
+    """A review counts once ended, or while the latest version waits; late past its due time."""
+    due = case({g: _ms(span) for g, span in DUE_AFTER.items()}, value=grade, else_=_ms(DUE_DEFAULT))
+    waiting = and_(ended.is_(None), current)
     late = or_(
-        and_(ended.is_not(None), ms_between(v.submitted_at, ended) > due),
-        and_(waiting, ms_between(v.submitted_at, instant(now)) > due),
+        and_(ended.is_not(None), ms_between(submitted_at, ended) > due),
+        and_(waiting, ms_between(submitted_at, instant(now)) > due),
     )
     return VersionFacts(ended, or_(ended.is_not(None), waiting), late)
+
+
+def version_facts(v: Any, now: datetime) -> VersionFacts:
+    current = v.version == col(R.version)
+    return lateness(v.submitted_at, v.officer_grade, review_ended(v), current, now)
 
 
 def _version_exists(now: datetime, pick: str) -> ColumnElement[bool]:
@@ -119,19 +133,12 @@ class Measures:
         self._parts: dict[str, Parts | None] = {}
 
     @cached_property
-    def first_at(self) -> Any:
-        v: Any = aliased(ReferralVersion)
-        query = select(v.submitted_at).where(v.referral_id == col(R.id)).order_by(v.version)
-        return query.limit(1).scalar_subquery()
-
-    @cached_property
     def submitted(self) -> ColumnElement[bool]:
-        v: Any = aliased(ReferralVersion)
-        return and_(col(R.id).is_not(None), exists(select(v.id).where(v.referral_id == col(R.id))))
+        return V1.id.is_not(None)  # type: ignore[no-any-return]
 
     @cached_property
     def to_submission_ms(self) -> ColumnElement[int]:
-        return ms_between(col(S.incident_time), self.first_at)
+        return ms_between(col(S.incident_time), V1.submitted_at)
 
     @cached_property
     def timed(self) -> ColumnElement[bool]:
@@ -142,21 +149,7 @@ class Measures:
         return and_(self.timed, self.to_submission_ms > _ms(SHIFT))
 
     def _below(self) -> ColumnElement[bool]:
-        v: Any = aliased(ReferralVersion)
-        latest: Any = aliased(ReferralVersion)
-        newest = (
-            select(func.max(v.version))
-            .where(v.referral_id == col(R.id))
-            .correlate(R)  # two levels down: say which referral
-            .scalar_subquery()
-        )
-        return exists(
-            select(latest.id).where(
-                latest.referral_id == col(R.id),
-                latest.version == newest,
-                _rank(latest.officer_grade) < _rank(latest.suggested_grade),
-            )
-        )
+        return _rank(VL.officer_grade) < _rank(VL.suggested_grade)
 
     def _decided(self, kind: DecisionKind) -> ColumnElement[bool]:
         d: Any = aliased(ReviewDecision)

@@ -4,7 +4,7 @@ scope, and the completion count against a hand count of the questions."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session
@@ -160,3 +160,31 @@ def test_officer_below_reads_each_referrals_own_latest_version(
     f = compute(session, world.force())
     assert (f["officer_below"].count, f["officer_below"].total) == (2, 4)
     assert behind(session, world.force(), "officer_below", "met") == world.ids("I2") | {extra.id}
+
+
+def test_each_team_and_week_adds_up_as_its_own_view(session: Session, world: World) -> None:
+    """The team and week tables come from the view's one grouped count: each team's and each
+    week's figures are those of the team's (or the week's) own view."""
+    from app.coaching import dashboard
+
+    weeks = dashboard.weeks_of(PERIOD)
+    counted = figures.tally(
+        session=session,
+        scope=world.force(),
+        period=PERIOD,
+        now=NOW,
+        week_ends=dashboard.week_ends(weeks),
+    )
+    keys = ("incidents", "referrals", "completion", "voice_words")
+
+    def seen(found: dict[str, figures.Figure]) -> list[tuple[int, int | None, int]]:
+        return [(found[k].count, found[k].total, found[k].short) for k in keys]
+
+    for team in (world.a, world.b):
+        own = compute(session, Scope(ScopeKind.TEAM, frozenset({team.id})))
+        assert seen(counted.by_team[team.id]) == seen(own)
+    by_week = [counted.by_week.get(n, figures.empty()) for n in range(len(weeks))]
+    assert [w["incidents"].count for w in by_week] == [0, 3, 2, 1]
+    for n, week in enumerate(weeks[1:], start=1):
+        own = compute(session, world.force(), Period("custom", week, week + timedelta(days=6)))
+        assert seen(counted.by_week[n]) == seen(own)
