@@ -25,6 +25,7 @@ ORDER = (
 )  # fmt: skip
 
 
+NOTICE_SHOWN = 20  # each list of children to notice shows its first 20, and links to the rest
 TEAM_COLUMNS = (
     "team", "incidents", "referrals", "completion", "voice", "audit_met", "quality_met",
 )  # fmt: skip
@@ -240,12 +241,15 @@ def notice_tables(*, session: Session, scope: Scope, period: Period, now: dateti
             period, scope, figure="households", address=notice.normalise_address(h.address)
         )
         households.rows.append([Cell(h.address, where), number(len(h.incidents)), Cell(refs)])
-    return [
-        incident_table(
-            "closed_no_child", notice.read(session, notice.closed_without_child(scope, period))
-        ),
-        incident_table(
-            "stale_drafts", notice.read(session, notice.stale_drafts(scope, period, now))
-        ),
-        households,
-    ]
+    lists = {
+        "closed_no_child": notice.closed_without_child(scope, period),
+        "stale_drafts": notice.stale_drafts(scope, period, now),
+    }
+    tables = []
+    for table_id, ids in lists.items():
+        table = incident_table(table_id, notice.read(session, ids, limit=NOTICE_SHOWN))
+        if len(table.rows) == NOTICE_SHOWN:
+            table.total = notice.count(session, ids)
+            table.more = "/coaching/incidents?" + query_string(period, scope, figure=table_id)
+        tables.append(table)
+    return [*tables, households]

@@ -29,7 +29,7 @@ from app.coaching.measures import (
     scoped,
 )
 from app.coaching.scope import Period, Scope
-from app.coaching.sql import median, ms_between
+from app.coaching.sql import median, median_of, ms_between, number
 from app.errors import NotFound
 from app.referrals.models import ReferralVersion
 
@@ -180,13 +180,18 @@ def _reviews(session: Session, base: Select[Any], now: datetime, found: dict[str
     )
     c = reviews.c
     f = lateness(c.submitted_at, c.grade, c.ended, c.current == 1, now)
-    reviewed, counted, late, on_time = session.execute(
-        select(func.count(c.ended), _n(f.counted), _n(f.late), _n(and_(f.counted, not_(f.late))))
+    spans = select(ms_between(c.submitted_at, c.ended)).where(c.ended.is_not(None))
+    reviewed, counted, late, on_time, middle = session.execute(
+        select(
+            func.count(c.ended),
+            _n(f.counted),
+            _n(f.late),
+            _n(and_(f.counted, not_(f.late))),
+            median_of(spans),
+        )
     ).one()
     found["to_review"] = Figure("to_review", int(reviewed))
-    found["to_review"].hours = _hours(
-        median(session, select(ms_between(c.submitted_at, c.ended)).where(c.ended.is_not(None)))
-    )
+    found["to_review"].hours = _hours(number(middle))
     found["overdue"] = Figure("overdue", int(late), int(counted), short=int(on_time))
 
 

@@ -16,6 +16,7 @@ from app.coaching.scope import Period, Scope
 from app.coaching.tables import Cell, Table, header, labels
 
 NOTICE = ("closed_no_child", "stale_drafts", "households")
+PAGE = 100  # incidents a page of a drill-down
 
 
 def type_label(type_id: str) -> str:
@@ -60,8 +61,10 @@ def drill(
     part: str,
     now: datetime,
     address: str = "",
+    page: int | None = None,
 ) -> Table:
-    """The incidents behind one figure (or one list of children to notice)."""
+    """The incidents behind one figure (or one list of children to notice): one ``page`` of
+    them (``PAGE`` a page, with the whole count), or all of them (for the CSV)."""
     if figure == "households":
         found = notice.households(session=session, scope=scope, period=period)
         wanted = [h for h in found if not address or notice.normalise_address(h.address) == address]
@@ -74,4 +77,9 @@ def drill(
         ids = figs.incidents(
             session=session, scope=scope, period=period, now=now, figure=figure, part=part
         )
-    return incident_table("incidents", notice.read(session, ids))
+    if page is None:
+        return incident_table("incidents", notice.read(session, ids))
+    shown = notice.read(session, ids, limit=PAGE, offset=(page - 1) * PAGE)
+    table = incident_table("incidents", shown)
+    table.total = notice.count(session, ids)
+    return table

@@ -19,20 +19,31 @@ from app.coaching.measures import SHIFT, scoped
 from app.coaching.scope import Period, Scope
 from app.referrals.models import Referral
 
-__all__ = ["Household", "closed_without_child", "households", "normalise_address", "read"]
+__all__ = [
+    "Household", "closed_without_child", "count", "households", "normalise_address", "read",
+]  # fmt: skip
 HOUSEHOLD_WINDOW = timedelta(days=90)
 HOUSEHOLD_REFERRALS = 3
 S = IncidentSummary
 
 
-def read(session: Session, ids: Select[Any]) -> list[Incident]:
-    """The incidents whose ids the query selects, oldest first."""
+def read(
+    session: Session, ids: Select[Any], limit: int | None = None, offset: int = 0
+) -> list[Incident]:
+    """The incidents whose ids the query selects, oldest first (``limit`` of them from
+    ``offset``; all without a limit)."""
     query = (
         select(Incident)
         .where(col(Incident.id).in_(ids.scalar_subquery()))
         .order_by(col(Incident.created_at), col(Incident.id))
+        .offset(offset)
+        .limit(limit)
     )
     return list(session.exec(query))
+
+
+def count(session: Session, ids: Select[Any]) -> int:
+    return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
 
 
 def closed_without_child(scope: Scope, period: Period) -> Select[Any]:

@@ -49,8 +49,8 @@ def instant(value: datetime) -> ColumnElement[datetime]:
     return literal(value, UTCDateTime())
 
 
-def median(session: Session, query: Select[Any]) -> float | None:
-    """The median of a one-column query's values (None without any)."""
+def median_of(query: Select[Any]) -> Any:
+    """The median of a one-column query's values, as a scalar subquery (NULL without any)."""
     inner = query.subquery()
     value = inner.c[0]
     ranked = select(
@@ -58,10 +58,17 @@ def median(session: Session, query: Select[Any]) -> float | None:
         func.row_number().over(order_by=value).label("n"),
         func.count().over().label("c"),
     ).subquery()
-    middle = select(func.avg(ranked.c.v)).where(
-        ranked.c.n.in_([(ranked.c.c + 1) // 2, (ranked.c.c + 2) // 2])
+    return (
+        select(func.avg(ranked.c.v))
+        .where(ranked.c.n.in_([(ranked.c.c + 1) // 2, (ranked.c.c + 2) // 2]))
+        .scalar_subquery()
     )
-    found = session.exec(middle).one()[0]  # type: ignore[call-overload]
-    if found is None:
-        return None
+
+
+def number(found: object) -> float | None:
     return float(found) if isinstance(found, Decimal | float | int) else None
+
+
+def median(session: Session, query: Select[Any]) -> float | None:
+    """The median of a one-column query's values (None without any)."""
+    return number(session.execute(select(median_of(query))).scalar())
