@@ -239,6 +239,7 @@ def measure(engine: Engine, ids: dict[str, Any]) -> dict[str, float]:
                 figure=figure,
                 part=part,
                 now=datetime.now(UTC),
+                page=1,
             )
 
         def comparison(n: int) -> object:
@@ -264,6 +265,9 @@ def measure(engine: Engine, ids: dict[str, Any]) -> dict[str, float]:
         out["dashboard, 365 days, 4 teams"] = _median_ms(board(365, four))
         out["drill-down, referrals, 7 days, 1 team"] = _median_ms(drill(7, one, "referrals", "met"))
         out["drill-down, overdue, 30 days, 4 teams"] = _median_ms(drill(30, four, "overdue", "met"))
+        out["drill-down, every incident, 365 days, 1 team"] = _median_ms(
+            drill(365, one, "incidents", "met")
+        )
         out["children to notice, 30 days, 4 teams"] = _median_ms(
             lambda: dashboard.notice_tables(
                 session=s, scope=four, period=days(30), now=datetime.now(UTC)
