@@ -203,7 +203,7 @@ def _median_ms(call: Callable[[], object]) -> float:
 
 def measure(engine: Engine, ids: dict[str, Any]) -> dict[str, float]:
     from app.accounts.models import Team
-    from app.coaching import dashboard, listing, quality, rubric, sampling
+    from app.coaching import dashboard, figures, listing, quality, rubric, sampling
     from app.coaching.models import ScopeKind
     from app.coaching.scope import Period, Scope
     from app.coaching.tables import to_csv
@@ -248,7 +248,8 @@ def measure(engine: Engine, ids: dict[str, Any]) -> dict[str, float]:
                 rubric.roll_up(sampling.score_rows(session=s, scope=four, period=period)),
                 quality.roll_up(session=s, scope=four, period=period),
             )
-            return dashboard.teams_table(s, teams, rolled, period, datetime.now(UTC))
+            counted = figures.tally(session=s, scope=four, period=period, now=datetime.now(UTC))
+            return dashboard.teams_table(counted.by_team, teams, rolled, period)
 
         def csv(n: int) -> object:
             return to_csv(board(n, four)().tables["figures"])  # type: ignore[attr-defined]
