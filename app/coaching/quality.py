@@ -57,16 +57,22 @@ def roll_up(*, session: Session, scope: Scope, period: Period) -> RollUp:
     if scope.officer_id is not None:
         ranked = ranked.where(col(Referral.officer_id) == scope.officer_id)
     decisions = ranked.subquery()
+    # Each latest check's marks read out of its JSON once (a materialised CTE), then counted.
+    marks = (
+        sa_select(
+            decisions.c.team_id,
+            *(decisions.c.quality[c].as_string().label(f"m{n}") for n, c in enumerate(CRITERIA)),
+        )
+        .where(decisions.c.latest == 1)
+        .cte("marks")
+        .prefix_with("MATERIALIZED")
+    )
     counts = []
-    for criterion in CRITERIA:
-        mark = decisions.c.quality[criterion].as_string()
+    for n in range(len(CRITERIA)):
+        mark = marks.c[f"m{n}"]
         counts.append(func.sum(case((mark == "yes", 1), else_=0)))
         counts.append(func.sum(case((mark.in_(("yes", "no")), 1), else_=0)))
-    query = (
-        sa_select(decisions.c.team_id, *counts)
-        .where(decisions.c.latest == 1)
-        .group_by(decisions.c.team_id)
-    )
+    query = sa_select(marks.c.team_id, *counts).group_by(marks.c.team_id)
     for team_id, *sums in session.execute(query):
         for n, criterion in enumerate(CRITERIA):
             met, checked = int(sums[2 * n] or 0), int(sums[2 * n + 1] or 0)

@@ -1,5 +1,5 @@
-"""each incident's summary row for the coach's figures, filled for existing incidents; an index
-on review decisions by time
+"""each incident's summary row for the coach's figures, filled for existing incidents; indexes
+for the dashboard: incidents by scope (covering what it counts), review decisions by time
 
 Revision ID: a5d3c9e1f7b2
 Revises: 3f6b2d9e8a71
@@ -51,6 +51,10 @@ def upgrade() -> None:
     _fill(summary)
     # The coach's quality roll-up reads the decisions of a period.
     op.create_index(op.f("ix_review_decision_at"), "review_decision", ["at"])
+    # The dashboard counts a scope's incidents without reading their rows (and answers).
+    op.create_index(
+        "ix_incident_scope", "incident", ["team_id", "created_at", "status", "officer_id", "id"]
+    )
 
 
 def _fill(summary: sa.Table) -> None:
@@ -79,5 +83,6 @@ def _fill(summary: sa.Table) -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_incident_scope", table_name="incident")
     op.drop_index(op.f("ix_review_decision_at"), table_name="review_decision")
     op.drop_table("incident_summary")
