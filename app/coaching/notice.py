@@ -72,31 +72,28 @@ def households(*, session: Session, scope: Scope, period: Period) -> list[Househ
     """Addresses with 3+ referrals submitted in the 90 days to the period's end."""
     if not scope.team_ids:
         return []
-    window = (
-        select(col(Referral.incident_id))
-        .join(S, col(S.incident_id) == col(Referral.incident_id))
-        .where(
-            col(Referral.team_id).in_(scope.team_ids),
-            col(Referral.created_at) >= period.until - HOUSEHOLD_WINDOW,
-            col(Referral.created_at) < period.until,
-            col(S.address_key).is_not(None),
-        )
-    )
+    # The scope's referrals of the 90 days (by the referral's team and time: an index range).
+    window = [
+        col(Referral.team_id).in_(scope.team_ids),
+        col(Referral.created_at) >= period.until - HOUSEHOLD_WINDOW,
+        col(Referral.created_at) < period.until,
+        col(S.address_key).is_not(None),
+    ]
     if scope.officer_id is not None:
-        window = window.where(col(Referral.officer_id) == scope.officer_id)
+        window.append(col(Referral.officer_id) == scope.officer_id)
     busy = (
-        window.with_only_columns(col(S.address_key))
+        select(col(S.address_key))
+        .join(Referral, col(Referral.incident_id) == col(S.incident_id))
+        .where(*window)
         .group_by(col(S.address_key))
         .having(func.count() >= HOUSEHOLD_REFERRALS)
     )
     query = (
         select(Incident, col(S.address_key))
-        .join(S, col(S.incident_id) == col(Incident.id))
-        .join(Referral, col(Referral.incident_id) == col(Incident.id))
-        .where(
-            col(Incident.id).in_(window.scalar_subquery()),
-            col(S.address_key).in_(busy.scalar_subquery()),
-        )
+        .select_from(Referral)
+        .join(S, col(S.incident_id) == col(Referral.incident_id))
+        .join(Incident, col(Incident.id) == col(Referral.incident_id))
+        .where(*window, col(S.address_key).in_(busy.scalar_subquery()))
         .order_by(col(Referral.created_at))
     )
     groups: dict[str, list[Incident]] = defaultdict(list)
