@@ -52,6 +52,9 @@ def roll_up(*, session: Session, scope: Scope, period: Period) -> RollUp:
             col(ReviewDecision.at) >= period.since,
             col(ReviewDecision.at) < period.until,
             col(Referral.team_id).in_(scope.team_ids),
+            # A referral is decided after it was made: lets the planner start from the scope's
+            # referrals (an index range) when that is narrower than every team's decisions.
+            col(Referral.created_at) < period.until,
         )
     )
     if scope.officer_id is not None:
