@@ -82,7 +82,8 @@ INCIDENT_FIGURES = (
 
 
 def _columns(m: Measures) -> dict[str, tuple[Any, ...]]:
-    """For each incident figure: the SQL of its count, its total (None for a number), its short."""
+    """For each incident figure: the SQL of its count, its total (None for a number) and how
+    many fall short (None where that is the total less the count: one test a row, not two)."""
     out: dict[str, tuple[Any, ...]] = {}
     for key in INCIDENT_FIGURES:
         parts = m.parts(key)
@@ -94,8 +95,8 @@ def _columns(m: Measures) -> dict[str, tuple[Any, ...]]:
             out[key] = (_sum(col(part)), _sum(col(whole)), _n(parts.short))
         elif key in NUMBERS:
             out[key] = (_n(parts.met), None, _n(parts.short))
-        else:
-            out[key] = (_n(parts.met), _n(parts.all), _n(parts.short))
+        else:  # each incident meets it or falls short: the short ones are the rest
+            out[key] = (_n(parts.met), _n(parts.all), None)
     return out
 
 
@@ -137,17 +138,18 @@ def tally(
     m = Measures(now)
     columns = _columns(m)
     selected: list[Any] = [col(Incident.team_id), _week_index(week_ends), col(S.incident_type)]
-    for count, total, short in columns.values():
-        selected += [count, short] if total is None else [count, total, short]
+    for sql in columns.values():
+        selected += [c for c in sql if c is not None]
     base = scoped(select(col(Incident.id)), scope, period)
     query = base.with_only_columns(*selected).group_by(*selected[:3])
     out = Tally()
     for team, week, kind, *values in session.execute(query):
         row: dict[str, Figure] = {}
-        for key, (_, total, _short) in columns.items():
+        for key, (_, total, short) in columns.items():
             count = int(values.pop(0))
             out_of = None if total is None else int(values.pop(0))
-            row[key] = Figure(key, count, out_of, short=int(values.pop(0)))
+            rest = (out_of or 0) - count if short is None else int(values.pop(0))
+            row[key] = Figure(key, count, out_of, short=rest)
         for target in (
             out.figures,
             out.by_team.setdefault(team, empty()),
