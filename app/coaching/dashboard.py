@@ -16,6 +16,7 @@ from app.coaching.charts import Bar, Chart
 from app.coaching.listing import incident_table, type_label
 from app.coaching.models import ScopeKind
 from app.coaching.scope import Period, Scope, query_string
+from app.coaching.sql import quick_plans
 from app.coaching.tables import Cell, Table, header, labels, number
 
 ORDER = (
@@ -205,6 +206,7 @@ def quality_tables(
 def build(
     *, session: Session, scope: Scope, period: Period, teams: list[Team], now: datetime
 ) -> Dashboard:
+    quick_plans(session)
     counted = figs.tally(
         session=session, scope=scope, period=period, now=now, week_ends=week_ends(weeks_of(period))
     )

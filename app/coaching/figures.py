@@ -29,7 +29,7 @@ from app.coaching.measures import (
     scoped,
 )
 from app.coaching.scope import Period, Scope
-from app.coaching.sql import median, median_of, ms_between, number
+from app.coaching.sql import median, median_of, ms_between, number, quick_plans
 from app.errors import NotFound
 from app.referrals.models import ReferralVersion
 
@@ -135,6 +135,7 @@ def tally(
     week_ends: Sequence[datetime] = (),
 ) -> Tally:
     """Every figure of the view; ``week_ends`` (each week's end, in order) splits it by week."""
+    quick_plans(session)
     m = Measures(now)
     columns = _columns(m)
     selected: list[Any] = [col(Incident.team_id), _week_index(week_ends), col(S.incident_type)]

@@ -13,6 +13,7 @@ from app.checklist.promptset import current
 from app.coaching import figures as figs
 from app.coaching import notice
 from app.coaching.scope import Period, Scope
+from app.coaching.sql import quick_plans
 from app.coaching.tables import Cell, Table, header, labels
 
 NOTICE = ("closed_no_child", "stale_drafts", "households")
@@ -65,6 +66,7 @@ def drill(
 ) -> Table:
     """The incidents behind one figure (or one list of children to notice): one ``page`` of
     them (``PAGE`` a page, with the whole count), or all of them (for the CSV)."""
+    quick_plans(session)
     if figure == "households":
         found = notice.households(session=session, scope=scope, period=period)
         wanted = [h for h in found if not address or notice.normalise_address(h.address) == address]

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, func, literal, select
+from sqlalchemy import BigInteger, ColumnElement, func, literal, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import FunctionElement
@@ -72,3 +72,15 @@ def number(found: object) -> float | None:
 def median(session: Session, query: Select[Any]) -> float | None:
     """The median of a one-column query's values (None without any)."""
     return number(session.execute(select(median_of(query))).scalar())
+
+
+# PostgreSQL compiles a big aggregate to machine code first (JIT) when its plan looks costly:
+# measured at 300,000 incidents, compiling the dashboard's count took longer than running it.
+NO_JIT = {"postgresql": "SET LOCAL jit = off"}
+
+
+def quick_plans(session: Session) -> None:
+    """For the rest of this transaction: no JIT compiling (a no-op on SQLite)."""
+    statement = NO_JIT.get(session.get_bind().dialect.name)
+    if statement is not None:
+        session.execute(text(statement))

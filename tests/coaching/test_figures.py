@@ -188,3 +188,16 @@ def test_each_team_and_week_adds_up_as_its_own_view(session: Session, world: Wor
     for n, week in enumerate(weeks[1:], start=1):
         own = compute(session, world.force(), Period("custom", week, week + timedelta(days=6)))
         assert seen(counted.by_week[n]) == seen(own)
+
+
+def test_the_dashboards_counts_run_without_jit_compiling(session: Session, world: World) -> None:
+    """PostgreSQL's JIT compiling of the big count cost more than the count (bench/README.md)."""
+    from sqlalchemy import text
+
+    from app.coaching import sql
+
+    compute(session, world.force())
+    if session.get_bind().dialect.name == "postgresql":
+        assert session.execute(text("SHOW jit")).scalar() == "off"
+    else:
+        assert session.get_bind().dialect.name not in sql.NO_JIT
