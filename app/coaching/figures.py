@@ -1,8 +1,8 @@
 """The dashboard's figures, counted by SQL over the incidents' summary rows and the referral
 tables (app/coaching/measures.py says what each counts). One aggregate query a view, grouped by
-team, week and incident type and added up here (every incident figure is a sum), plus one for
-the reviews and one for each median; and the incidents behind any part of a figure as one SQL
-filter. No incident's answers are read."""
+team, week and incident type and added up here (every incident figure is a sum), one for the
+median time to submit, one for the reviews; and the incidents behind any part of a figure as one
+SQL filter. No incident's answers are read."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from app.checklist.models import Incident
 from app.coaching.measures import (
     CHILD_SHARES,
     HOUR_MS,
-    SHIFT,
     Measures,
     R,
     S,
@@ -33,7 +32,7 @@ from app.coaching.sql import median, median_of, ms_between, number, quick_plans
 from app.errors import NotFound
 from app.referrals.models import ReferralVersion
 
-__all__ = ["SHIFT", "Figure", "Tally", "UnknownFigure", "compute", "incidents", "tally"]
+__all__ = ["Figure", "Tally", "UnknownFigure", "compute", "incidents", "tally"]
 
 
 class UnknownFigure(NotFound):
