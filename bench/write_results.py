@@ -116,7 +116,7 @@ def lighthouse_rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
 
 
 def scale_rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
-    """One row per query and database: its time at each size, and without the scale indexes."""
+    """One row per query and database: its time at each size."""
     grown: dict[tuple[str, str], list[tuple[int, str]]] = {}
     where: dict[str, tuple[str, str]] = {}
     for path in sorted(folder.glob("scale-*.json")):  # one file per database (and run)
@@ -127,11 +127,11 @@ def scale_rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
         for run in sorted(found["runs"], key=lambda r: r["size"]):
             for query, after in run["after_ms"].items():
                 grown.setdefault((query, db), []).append(
-                    (run["size"], f"{run['size']:,}: {after} ms ({run['before_ms'][query]})")
+                    (run["size"], f"{run['size']:,}: {after} ms")
                 )
     return [
         (
-            f"{query}, {db} (incidents: ms, without the scale indexes in brackets)",
+            f"{query}, {db} (incidents: ms)",
             "how it grows",
             "; ".join(text for _, text in sorted(sizes)),
             *where[db],

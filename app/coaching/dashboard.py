@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -16,8 +15,8 @@ from app.coaching import notice, quality, rubric, sampling, training_table
 from app.coaching.charts import Bar, Chart
 from app.coaching.listing import incident_table, type_label
 from app.coaching.models import ScopeKind
-from app.coaching.records import Record, load
 from app.coaching.scope import Period, Scope, query_string
+from app.coaching.sql import quick_plans
 from app.coaching.tables import Cell, Table, header, labels, number
 
 ORDER = (
@@ -27,6 +26,7 @@ ORDER = (
 )  # fmt: skip
 
 
+NOTICE_SHOWN = 20  # each list of children to notice shows its first 20, and links to the rest
 TEAM_COLUMNS = (
     "team", "incidents", "referrals", "completion", "voice", "audit_met", "quality_met",
 )  # fmt: skip
@@ -81,23 +81,19 @@ def _percent(part: int, whole: int | None) -> float | None:
 
 
 def teams_table(
-    records: list[Record],
+    by_team: dict[Any, dict[str, figs.Figure]],
     teams: list[Team],
     rolled: tuple[rubric.RollUp, rubric.RollUp],  # the audit's, the supervisors' checks'
     period: Period,
-    now: datetime,
 ) -> tuple[Table, Chart]:
     audit, checks = rolled
-    by_team: dict[uuid.UUID | None, list[Record]] = defaultdict(list)
-    for r in records:
-        by_team[r.incident.team_id].append(r)
     table = Table(
         "teams",
         [header(k) for k in TEAM_COLUMNS],
     )
     bars = []
     for team in teams:
-        f = figs.compute(by_team.get(team.id, []), now)
+        f = by_team.get(team.id) or figs.empty()
         link = drill_link(period, Scope(ScopeKind.TEAM, frozenset({team.id})))
         completion = f["completion"].percent
         table.rows.append(
@@ -119,20 +115,28 @@ def _week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def weeks_table(
-    records: list[Record], period: Period, scope: Scope, now: datetime
-) -> tuple[Table, Chart]:
-    by_week: dict[date, list[Record]] = {}
+def weeks_of(period: Period) -> list[date]:
+    """The first day (a Monday) of each week the period touches."""
+    weeks: list[date] = []
     week = _week_of(period.start)
     while week <= period.end:
-        by_week[week] = []
+        weeks.append(week)
         week += timedelta(days=7)
-    for r in records:
-        by_week.setdefault(_week_of(r.incident.created_at.date()), []).append(r)
+    return weeks
+
+
+def week_ends(weeks: list[date]) -> list[datetime]:
+    """Each week's end: the instant (UTC) its last day ends."""
+    return [datetime.combine(w + timedelta(days=7), time.min, tzinfo=UTC) for w in weeks]
+
+
+def weeks_table(
+    by_week: dict[int, dict[str, figs.Figure]], period: Period, scope: Scope
+) -> tuple[Table, Chart]:
     table = Table("weeks", [header(k) for k in ("week", "incidents", "referrals", "completion")])
     bars = []
-    for week, rows in sorted(by_week.items()):
-        f = figs.compute(rows, now)
+    for n, week in enumerate(weeks_of(period)):
+        f = by_week.get(n) or figs.empty()
         first = max(week, period.start)
         last = min(week + timedelta(days=6), period.end)
         link = drill_link(Period("custom", first, last), scope)
@@ -202,23 +206,26 @@ def quality_tables(
 def build(
     *, session: Session, scope: Scope, period: Period, teams: list[Team], now: datetime
 ) -> Dashboard:
-    records = load(session=session, scope=scope, period=period)
-    found = figs.compute(records, now)
+    quick_plans(session)
+    counted = figs.tally(
+        session=session, scope=scope, period=period, now=now, week_ends=week_ends(weeks_of(period))
+    )
+    found = counted.figures
     link = drill_link(period, scope)
     audit = rubric.roll_up(sampling.score_rows(session=session, scope=scope, period=period))
     checks = quality.roll_up(session=session, scope=scope, period=period)
     shown_teams = [t for t in teams if t.id in scope.team_ids]
     board = Dashboard(figures=found)
-    team_table, team_chart = teams_table(records, shown_teams, (audit, checks), period, now)
+    team_table, team_chart = teams_table(counted.by_team, shown_teams, (audit, checks), period)
     check_tables, check_chart = quality_tables(checks, audit, shown_teams)
-    week_table, week_chart = weeks_table(records, period, scope, now)
+    week_table, week_chart = weeks_table(counted.by_week, period, scope)
     trained, trained_chart = training_table.table_and_chart(session=session, teams=shown_teams)
     for table in (
         figures_table(found, link),
         types_table(found, link),
         team_table,
         week_table,
-        *notice_tables(session=session, records=records, scope=scope, period=period, now=now),
+        *notice_tables(session=session, scope=scope, period=period, now=now),
         *audit_tables(audit, shown_teams),
         *check_tables,
         trained,
@@ -228,9 +235,7 @@ def build(
     return board
 
 
-def notice_tables(
-    *, session: Session, records: list[Record], scope: Scope, period: Period, now: datetime
-) -> list[Table]:
+def notice_tables(*, session: Session, scope: Scope, period: Period, now: datetime) -> list[Table]:
     households = Table(
         "households", [header(k) for k in ("address", "referrals_90d", "references")]
     )
@@ -240,8 +245,15 @@ def notice_tables(
             period, scope, figure="households", address=notice.normalise_address(h.address)
         )
         households.rows.append([Cell(h.address, where), number(len(h.incidents)), Cell(refs)])
-    return [
-        incident_table("closed_no_child", notice.closed_without_child(records)),
-        incident_table("stale_drafts", notice.stale_drafts(records, now)),
-        households,
-    ]
+    lists = {
+        "closed_no_child": notice.closed_without_child(scope, period),
+        "stale_drafts": notice.stale_drafts(scope, period, now),
+    }
+    tables = []
+    for table_id, ids in lists.items():
+        table = incident_table(table_id, notice.read(session, ids, limit=NOTICE_SHOWN))
+        if len(table.rows) == NOTICE_SHOWN:
+            table.total = notice.count(session, ids)
+            table.more = "/coaching/incidents?" + query_string(period, scope, figure=table_id)
+        tables.append(table)
+    return [*tables, households]

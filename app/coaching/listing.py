@@ -7,21 +7,17 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from app.checklist import facts as read
 from app.checklist.models import Incident
 from app.checklist.promptset import current
-from app.coaching import answers as read
 from app.coaching import figures as figs
 from app.coaching import notice
-from app.coaching.records import load
 from app.coaching.scope import Period, Scope
+from app.coaching.sql import quick_plans
 from app.coaching.tables import Cell, Table, header, labels
-from app.errors import NotFound
 
 NOTICE = ("closed_no_child", "stale_drafts", "households")
-
-
-class UnknownFigure(NotFound):
-    code = "unknown_figure"
+PAGE = 100  # incidents a page of a drill-down
 
 
 def type_label(type_id: str) -> str:
@@ -66,19 +62,26 @@ def drill(
     part: str,
     now: datetime,
     address: str = "",
+    page: int | None = None,
 ) -> Table:
-    """The incidents behind one figure (or one list of children to notice)."""
-    records = load(session=session, scope=scope, period=period)
+    """The incidents behind one figure (or one list of children to notice): one ``page`` of
+    them (``PAGE`` a page, with the whole count), or all of them (for the CSV)."""
+    quick_plans(session)
     if figure == "households":
         found = notice.households(session=session, scope=scope, period=period)
         wanted = [h for h in found if not address or notice.normalise_address(h.address) == address]
         return incident_table("incidents", [i for h in wanted for i in h.incidents])
     if figure == "closed_no_child":
-        return incident_table("incidents", notice.closed_without_child(records))
-    if figure == "stale_drafts":
-        return incident_table("incidents", notice.stale_drafts(records, now))
-    computed = figs.compute(records, now)
-    if figure not in computed:
-        raise UnknownFigure()
-    ids = computed[figure].drill(part)
-    return incident_table("incidents", [r.incident for r in records if r.incident.id in ids])
+        ids = notice.closed_without_child(scope, period)
+    elif figure == "stale_drafts":
+        ids = notice.stale_drafts(scope, period, now)
+    else:
+        ids = figs.incidents(
+            session=session, scope=scope, period=period, now=now, figure=figure, part=part
+        )
+    if page is None:
+        return incident_table("incidents", notice.read(session, ids))
+    shown = notice.read(session, ids, limit=PAGE, offset=(page - 1) * PAGE)
+    table = incident_table("incidents", shown)
+    table.total = notice.count(session, ids)
+    return table

@@ -1,55 +1,65 @@
 """Children to notice: child-related incidents closed as no child identified, drafts left
-unsubmitted after a shift, and households with 3 or more referrals in 90 days."""
+unsubmitted after a shift, and households with 3 or more referrals in 90 days. Each list is
+chosen by SQL over the incidents' summary rows; only the incidents listed are read."""
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import func
+from sqlalchemy.sql.selectable import Select
 from sqlmodel import Session, col, select
 
-from app.checklist.models import Incident, IncidentStatus
-from app.coaching import answers as read
-from app.coaching.figures import SHIFT
-from app.coaching.records import Record
+from app.checklist.facts import CHILD_TYPES, normalise_address
+from app.checklist.models import Incident, IncidentStatus, IncidentSummary
+from app.coaching.measures import SHIFT, scoped
 from app.coaching.scope import Period, Scope
 from app.referrals.models import Referral
 
+__all__ = [
+    "Household", "closed_without_child", "count", "households", "normalise_address", "read",
+]  # fmt: skip
 HOUSEHOLD_WINDOW = timedelta(days=90)
 HOUSEHOLD_REFERRALS = 3
-_NOT_WORD = re.compile(r"[^\w\s]+")
-_SPACES = re.compile(r"\s+")
+S = IncidentSummary
 
 
-def normalise_address(address: str) -> str:
-    """Case, spaces and punctuation do not tell two addresses apart."""
-    return _SPACES.sub(" ", _NOT_WORD.sub(" ", address.casefold())).strip()
+def read(
+    session: Session, ids: Select[Any], limit: int | None = None, offset: int = 0
+) -> list[Incident]:
+    """The incidents whose ids the query selects, oldest first (``limit`` of them from
+    ``offset``; all without a limit)."""
+    query = (
+        select(Incident)
+        .where(col(Incident.id).in_(ids.scalar_subquery()))
+        .order_by(col(Incident.created_at), col(Incident.id))
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.exec(query))
 
 
-def closed_without_child(records: Iterable[Record]) -> list[Incident]:
-    return [
-        r.incident
-        for r in records
-        if r.incident.status == IncidentStatus.NO_CHILD
-        and read.incident_type(r.incident.answers) in read.CHILD_TYPES
-    ]
+def count(session: Session, ids: Select[Any]) -> int:
+    return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
 
 
-def stale_drafts(records: Iterable[Record], now: datetime) -> list[Incident]:
+def closed_without_child(scope: Scope, period: Period) -> Select[Any]:
+    return scoped(select(col(Incident.id)), scope, period).where(
+        col(Incident.status) == IncidentStatus.NO_CHILD.value,
+        col(S.incident_type).in_(sorted(CHILD_TYPES)),
+    )
+
+
+def stale_drafts(scope: Scope, period: Period, now: datetime) -> Select[Any]:
     """Drafts not submitted a shift (10 hours) after the incident (or, without its time, after
     the draft was started)."""
-    found = []
-    for r in records:
-        if r.incident.status != IncidentStatus.DRAFT:
-            continue
-        happened = read.incident_time(r.incident.answers) or r.incident.created_at
-        if now - happened > SHIFT:
-            found.append(r.incident)
-    return found
+    happened = func.coalesce(col(S.incident_time), col(Incident.created_at))
+    return scoped(select(col(Incident.id)), scope, period).where(
+        col(Incident.status) == IncidentStatus.DRAFT.value, happened < now - SHIFT
+    )
 
 
 @dataclass(frozen=True)
@@ -62,29 +72,33 @@ def households(*, session: Session, scope: Scope, period: Period) -> list[Househ
     """Addresses with 3+ referrals submitted in the 90 days to the period's end."""
     if not scope.team_ids:
         return []
+    # The scope's referrals of the 90 days (by the referral's team and time: an index range).
+    window = [
+        col(Referral.team_id).in_(scope.team_ids),
+        col(Referral.created_at) >= period.until - HOUSEHOLD_WINDOW,
+        col(Referral.created_at) < period.until,
+        col(S.address_key).is_not(None),
+    ]
+    if scope.officer_id is not None:
+        window.append(col(Referral.officer_id) == scope.officer_id)
+    busy = (
+        select(col(S.address_key))
+        .join(Referral, col(Referral.incident_id) == col(S.incident_id))
+        .where(*window)
+        .group_by(col(S.address_key))
+        .having(func.count() >= HOUSEHOLD_REFERRALS)
+    )
     query = (
-        select(Incident)
-        .join(Referral, col(Referral.incident_id) == col(Incident.id))
-        .where(
-            col(Referral.team_id).in_(scope.team_ids),
-            col(Referral.created_at) >= period.until - HOUSEHOLD_WINDOW,
-            col(Referral.created_at) < period.until,
-        )
+        select(Incident, col(S.address_key))
+        .select_from(Referral)
+        .join(S, col(S.incident_id) == col(Referral.incident_id))
+        .join(Incident, col(Incident.id) == col(Referral.incident_id))
+        .where(*window, col(S.address_key).in_(busy.scalar_subquery()))
         .order_by(col(Referral.created_at))
     )
-    if scope.officer_id is not None:
-        query = query.where(Referral.officer_id == scope.officer_id)
     groups: dict[str, list[Incident]] = defaultdict(list)
-    for incident in session.exec(query):
-        address = incident.answers.get("incident.address")
-        if isinstance(address, str) and normalise_address(address):
-            groups[normalise_address(address)].append(incident)
+    for incident, key in session.exec(query):
+        groups[key or ""].append(incident)
     return [
-        Household(str(found[0].answers["incident.address"]), found)
-        for found in groups.values()
-        if len(found) >= HOUSEHOLD_REFERRALS
+        Household(str(found[0].answers["incident.address"]), found) for found in groups.values()
     ]
-
-
-def household_incidents(found: Iterable[Household]) -> set[uuid.UUID]:
-    return {i.id for h in found for i in h.incidents}

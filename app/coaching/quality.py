@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.coaching.rubric import RollUp
 from app.coaching.scope import Period, Scope
@@ -35,30 +35,47 @@ def roll_up(*, session: Session, scope: Scope, period: Period) -> RollUp:
     result = RollUp()
     if not scope.team_ids:
         return result
-    ranked = sa_select(
-        col(ReviewDecision.referral_id).label("referral_id"),
-        col(ReviewDecision.quality).label("quality"),
-        func.row_number()
-        .over(
-            partition_by=(col(ReviewDecision.referral_id), col(ReviewDecision.version)),
-            order_by=(col(ReviewDecision.at).desc(), col(ReviewDecision.id).desc()),
+    # Only the scope's referrals' decisions are ranked (a referral's versions all belong to it).
+    ranked = (
+        sa_select(
+            col(Referral.team_id).label("team_id"),
+            col(ReviewDecision.quality).label("quality"),
+            func.row_number()
+            .over(
+                partition_by=(col(ReviewDecision.referral_id), col(ReviewDecision.version)),
+                order_by=(col(ReviewDecision.at).desc(), col(ReviewDecision.id).desc()),
+            )
+            .label("latest"),
         )
-        .label("latest"),
-    ).where(col(ReviewDecision.at) >= period.since, col(ReviewDecision.at) < period.until)
-    decisions = ranked.subquery()
-    counts = []
-    for criterion in CRITERIA:
-        mark = decisions.c.quality[criterion].as_string()
-        counts.append(func.sum(case((mark == "yes", 1), else_=0)))
-        counts.append(func.sum(case((mark.in_(("yes", "no")), 1), else_=0)))
-    query = (
-        select(col(Referral.team_id), *counts)
-        .join(decisions, decisions.c.referral_id == col(Referral.id))
-        .where(decisions.c.latest == 1, col(Referral.team_id).in_(scope.team_ids))
-        .group_by(col(Referral.team_id))
+        .join(Referral, col(Referral.id) == col(ReviewDecision.referral_id))
+        .where(
+            col(ReviewDecision.at) >= period.since,
+            col(ReviewDecision.at) < period.until,
+            col(Referral.team_id).in_(scope.team_ids),
+            # A referral is decided after it was made: lets the planner start from the scope's
+            # referrals (an index range) when that is narrower than every team's decisions.
+            col(Referral.created_at) < period.until,
+        )
     )
     if scope.officer_id is not None:
-        query = query.where(Referral.officer_id == scope.officer_id)
+        ranked = ranked.where(col(Referral.officer_id) == scope.officer_id)
+    decisions = ranked.subquery()
+    # Each latest check's marks read out of its JSON once (a materialised CTE), then counted.
+    marks = (
+        sa_select(
+            decisions.c.team_id,
+            *(decisions.c.quality[c].as_string().label(f"m{n}") for n, c in enumerate(CRITERIA)),
+        )
+        .where(decisions.c.latest == 1)
+        .cte("marks")
+        .prefix_with("MATERIALIZED")
+    )
+    counts = []
+    for n in range(len(CRITERIA)):
+        mark = marks.c[f"m{n}"]
+        counts.append(func.sum(case((mark == "yes", 1), else_=0)))
+        counts.append(func.sum(case((mark.in_(("yes", "no")), 1), else_=0)))
+    query = sa_select(marks.c.team_id, *counts).group_by(marks.c.team_id)
     for team_id, *sums in session.execute(query):
         for n, criterion in enumerate(CRITERIA):
             met, checked = int(sums[2 * n] or 0), int(sums[2 * n + 1] or 0)

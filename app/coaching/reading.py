@@ -11,9 +11,9 @@ from sqlmodel import Session
 from app.accounts.service import Principal
 from app.audit import service as audit
 from app.checklist import answers as engine
+from app.checklist import facts as read
 from app.checklist import summary
 from app.checklist.models import Incident
-from app.coaching import answers as read
 from app.coaching import feedback, outcomes
 from app.coaching.models import Feedback
 from app.errors import NotFound

@@ -89,6 +89,7 @@ def incidents_page(
     part: Annotated[str, Query(max_length=10)] = "met",
     address: Annotated[str, Query(max_length=300)] = "",
     download: Annotated[str, Query(max_length=5)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     table = listing.drill(
         session=session,
@@ -98,6 +99,7 @@ def incidents_page(
         part=part,
         address=address,
         now=utcnow(),
+        page=None if download == "csv" else page,
     )
     if download == "csv":
         return _csv(table, f"incidents-{figure}-{part}")
@@ -113,6 +115,8 @@ def incidents_page(
         part=part,
         selected=selected,
         query=query,
+        page=page,
+        pages=-(-(table.total or 0) // listing.PAGE) if table.total is not None else 1,
         back=scopes.query_string(selected.period, selected.scope),
     )
 

@@ -36,6 +36,8 @@ class Table:
     id: str  # also the export's name: /coaching/export/<id>.csv
     headers: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
+    total: int | None = None  # rows in the whole list, when only some are shown
+    more: str | None = None  # where the whole list is (its CSV: the same with &download=csv)
 
     @property
     def caption(self) -> str:

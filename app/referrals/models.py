@@ -170,7 +170,8 @@ class ReviewDecision(SQLModel, table=True):
     quality: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
     )
-    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Indexed: the coach's quality roll-up reads the decisions of a period.
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
 
 class MashClient(SQLModel, table=True):

@@ -1,10 +1,12 @@
-"""What coaches count in one incident's answers, read with the answer engine under the
-incident's own prompt-set version: completion (applicable prompts answered, optional ones
-included) and, for each child, seen / spoken to / words / alone / demeanour. Works for v1 and
-v2 answers alike (v2 keeps concerns inside each child)."""
+"""What coaches count in one incident's answers (kept in its summary row, see
+app/checklist/tally.py), read with the answer engine under the incident's own prompt-set
+version: completion (applicable prompts answered, optional ones included) and, for each child,
+seen / spoken to / words / alone / demeanour. Works for v1 and v2 answers alike (v2 keeps
+concerns inside each child)."""
 
 from __future__ import annotations
 
+import re
 from collections import ChainMap
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +17,8 @@ from zoneinfo import ZoneInfo
 from app.checklist import answers as engine
 from app.checklist.promptset import Prompt, PromptSet, PromptSetError, PromptType, load_version
 
+_NOT_WORD = re.compile(r"[^\w\s]+")
+_SPACES = re.compile(r"\s+")
 CHILDREN = "children"
 CHILD_TYPES = frozenset(
     {"domestic_abuse", "concern_for_welfare", "missing_found", "custody_arrest"}
@@ -158,3 +162,8 @@ def concern_categories(answers: Mapping[str, Any]) -> list[str]:
             if isinstance(category, str) and category not in found:
                 found.append(category)
     return found
+
+
+def normalise_address(address: str) -> str:
+    """Case, spaces and punctuation do not tell two addresses apart."""
+    return _SPACES.sub(" ", _NOT_WORD.sub(" ", address.casefold())).strip()
