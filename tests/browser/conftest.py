@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pyotp
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from app.seed import DEMO_SECOND_FACTOR_SECRET
 from tests.helpers import ROOT
@@ -34,6 +34,10 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 AXE = ROOT / "tests" / "vendor" / "axe.min.js"
+# A check waits up to 15 s for the page to come right (Playwright's default is 5 s): a passing
+# check returns as soon as it holds, and a loaded 2-core CI machine can take longer than 5 s to
+# draw a screen built in the browser. Only a check that fails waits the whole time.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -114,7 +114,7 @@ def test_the_whole_checklist_on_a_phone(phone_js: tuple[Page, Page | None]) -> N
     me.fill("Incident or occurrence number", "INC-2026-0412-077")
     if js:  # autosave: saved on the server without pressing a button
         page.keyboard.press("Tab")
-        expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=5_000)
+        expect(page.locator("#save-status")).to_contain_text("Saved at")
         page.goto(incident_url)  # leave and come back: the answer is there
         expect(page.get_by_label("Incident or occurrence number", exact=True)).to_have_value(
             "INC-2026-0412-077"

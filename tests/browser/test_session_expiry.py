@@ -58,7 +58,7 @@ def _type_after_expiry(page: Page) -> None:
     field = page.get_by_label(LOG_REF, exact=True)
     field.fill("INC-first")
     page.keyboard.press("Tab")
-    expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=5_000)
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
     _expire(page)
     field.fill(TYPED)
     page.keyboard.press("Tab")  # the autosave finds the session ended
@@ -84,7 +84,7 @@ def test_expiry_while_typing_keeps_the_text_and_signs_in_in_place(phone: Browser
     dialog.get_by_label("Password").fill(DEMO_PASSWORD)
     dialog.get_by_role("button", name="Sign in and save").click()
     expect(dialog).to_be_hidden(timeout=5_000)
-    expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=5_000)
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
     assert page.url == screen  # never left the screen
     assert _server_answers(page)["incident.log_ref"] == TYPED
 
@@ -182,7 +182,7 @@ def test_quick_hide_blanks_at_once_and_the_password_brings_it_back(
     expect(page.get_by_label(LOG_REF, exact=True)).to_have_value("typed before hiding")
     assert page.title() == title and page.url == screen
     page.get_by_label(LOG_REF, exact=True).press("Tab")
-    expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=5_000)
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
     assert _server_answers(page)["incident.log_ref"] == "typed before hiding"
 
     # The keyboard shortcut does the same.
