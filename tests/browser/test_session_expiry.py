@@ -69,7 +69,7 @@ def test_expiry_while_typing_keeps_the_text_and_signs_in_in_place(phone: Browser
     screen = _start(page, "officer1")
     _type_after_expiry(page)
     dialog = page.get_by_role("dialog", name="Sign in to save your answers")
-    expect(dialog).to_be_visible(timeout=5_000)
+    expect(dialog).to_be_visible()
     expect(page.locator("#tc-sign-in-username")).to_be_focused()
     assert_accessible(page)
     page.keyboard.press("Escape")  # does not throw the page away, nor close the dialog
@@ -83,7 +83,7 @@ def test_expiry_while_typing_keeps_the_text_and_signs_in_in_place(phone: Browser
     expect(page.locator("#tc-sign-in-error")).to_contain_text("not right")
     dialog.get_by_label("Password").fill(DEMO_PASSWORD)
     dialog.get_by_role("button", name="Sign in and save").click()
-    expect(dialog).to_be_hidden(timeout=5_000)
+    expect(dialog).to_be_hidden()
     expect(page.locator("#save-status")).to_contain_text("Saved at")
     assert page.url == screen  # never left the screen
     assert _server_answers(page)["incident.log_ref"] == TYPED
@@ -105,11 +105,11 @@ def test_signing_in_again_in_place_sends_the_outbox(phone: BrowserContext) -> No
     field.fill(TYPED)
     field.press("Tab")
     dialog = screen.get_by_role("dialog", name="Sign in to save your answers")
-    expect(dialog).to_be_visible(timeout=5_000)
+    expect(dialog).to_be_visible()
     dialog.get_by_label("User name").fill("officer1")
     dialog.get_by_label("Password").fill(DEMO_PASSWORD)
     dialog.get_by_role("button", name="Sign in and save").click()
-    expect(dialog).to_be_hidden(timeout=5_000)
+    expect(dialog).to_be_hidden()
     _until(offline, f"async () => (await (await import('{OUTBOX}')).drafts()).length === 0")
     made = screen.request.post(
         "/api/v1/incidents",
@@ -133,7 +133,7 @@ def test_a_different_user_signing_in_there_gets_nothing(phone: BrowserContext) -
     )
     _type_after_expiry(page)
     dialog = page.get_by_role("dialog", name="Sign in to save your answers")
-    expect(dialog).to_be_visible(timeout=5_000)
+    expect(dialog).to_be_visible()
     dialog.get_by_label("User name").fill("officer2")
     dialog.get_by_label("Password").fill(DEMO_PASSWORD)
     dialog.get_by_role("button", name="Sign in and save").click()
