@@ -15,8 +15,9 @@ function resend() {
     delete form.dataset.unsent;
     form.dispatchEvent(new Event("change", { bubbles: true }));
   }
-  // An open offline app sends its outbox now (offline/app.mjs); otherwise it goes when next
-  // opened. (Loading the outbox here would put it in every screen's first load.)
+  // What waits in the outbox goes now: from this screen (the outbox loaded only now, never in
+  // the first load) and from an open offline app (offline/app.mjs).
+  import("/static/js/offline/outbox.mjs").then((outbox) => outbox.sync()).catch(() => {});
   if ("BroadcastChannel" in window) new BroadcastChannel("tc-session").postMessage("signed-in");
 }
 

@@ -101,6 +101,7 @@ def test_signing_in_again_in_place_sends_the_outbox(phone: BrowserContext) -> No
     )
     # Signed out: the draft waits in the outbox.
     assert offline.evaluate(f"async () => (await import('{OUTBOX}')).drafts()")
+    offline.close()  # the screen itself sends it once signed in again
     field = screen.get_by_label(LOG_REF, exact=True)
     field.fill(TYPED)
     field.press("Tab")
@@ -110,7 +111,7 @@ def test_signing_in_again_in_place_sends_the_outbox(phone: BrowserContext) -> No
     dialog.get_by_label("Password").fill(DEMO_PASSWORD)
     dialog.get_by_role("button", name="Sign in and save").click()
     expect(dialog).to_be_hidden()
-    _until(offline, f"async () => (await (await import('{OUTBOX}')).drafts()).length === 0")
+    _until(screen, f"async () => (await (await import('{OUTBOX}')).drafts()).length === 0")
     made = screen.request.post(
         "/api/v1/incidents",
         data={"client_uuid": client_uuid},
