@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ScalarSelect, select
+from sqlalchemy import ScalarSelect, Select, bindparam, select
 from sqlmodel import Session, col
 
 from app.accounts import sessions
@@ -45,33 +45,46 @@ class SignedIn:
     must_enrol: bool  # holds a role that must use a second factor, and has none yet
 
 
+_built: dict[tuple[str, ...], Select[*tuple[Any, ...]]] = {}
+
+
+def _query() -> Select[*tuple[Any, ...]]:
+    """The session's query, built once (for the counts registered by then): building a
+    statement of seven joins costs more than the database takes to answer it."""
+    names = tuple(counted_with_session)
+    query = _built.get(names)
+    if query is None:
+        # One row per (role, team membership) pair: a handful at most.
+        query = (
+            select(
+                UserSession,
+                User,
+                col(UserRole.role),
+                col(SecondFactorRule.required),
+                col(SecondFactor.confirmed_at),
+                col(TeamMembership.team_id),
+                col(TeamMembership.kind),
+                *(counted_with_session[name](col(User.id)).label(name) for name in names),
+            )
+            .select_from(UserSession)
+            .outerjoin(User, col(User.id) == col(UserSession.user_id))
+            .outerjoin(UserRole, col(UserRole.user_id) == col(User.id))
+            .outerjoin(SecondFactorRule, col(SecondFactorRule.role) == col(UserRole.role))
+            .outerjoin(SecondFactor, col(SecondFactor.user_id) == col(User.id))
+            .outerjoin(TeamMembership, col(TeamMembership.user_id) == col(User.id))
+            .where(col(UserSession.id) == bindparam("session_key"))
+        )
+        _built[names] = query
+    return query
+
+
 def load(*, session: Session, token: str | None) -> SignedIn | None:
     """The live session for a cookie token, touched, with its principal; None for no session
     or an expired one (deleted)."""
     if not sessions.plausible(token):
         return None
     assert token is not None
-    # One row per (role, team membership) pair: a handful at most.
-    query = (
-        select(
-            UserSession,
-            User,
-            col(UserRole.role),
-            col(SecondFactorRule.required),
-            col(SecondFactor.confirmed_at),
-            col(TeamMembership.team_id),
-            col(TeamMembership.kind),
-            *(count(col(User.id)).label(name) for name, count in counted_with_session.items()),
-        )
-        .select_from(UserSession)
-        .outerjoin(User, col(User.id) == col(UserSession.user_id))
-        .outerjoin(UserRole, col(UserRole.user_id) == col(User.id))
-        .outerjoin(SecondFactorRule, col(SecondFactorRule.role) == col(UserRole.role))
-        .outerjoin(SecondFactor, col(SecondFactor.user_id) == col(User.id))
-        .outerjoin(TeamMembership, col(TeamMembership.user_id) == col(User.id))
-        .where(col(UserSession.id) == sessions.key_of(token))
-    )
-    rows = session.execute(query).all()
+    rows = session.execute(_query(), {"session_key": sessions.key_of(token)}).all()
     if not rows:
         return None
     row, user = rows[0][0], rows[0][1]
