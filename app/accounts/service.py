@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -57,6 +58,8 @@ class Principal:
     supervises: frozenset[uuid.UUID]
     coaches: frozenset[uuid.UUID]
     session: UserSession
+    # Counts read with the session in its one query (``signed_in.counted_with_session``).
+    counts: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def id(self) -> uuid.UUID:

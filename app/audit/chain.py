@@ -12,14 +12,47 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
 
 from app.audit.models import AuditEvent
 from app.config import get_settings
 
 
-def _canonical(event: AuditEvent, *, with_seq: bool) -> bytes:
+class Entry(Protocol):
+    """What an entry's hash covers: a stored ``AuditEvent``, or a new entry before it is
+    stored (``service.NewEntry``)."""
+
+    @property
+    def seq(self) -> int | None: ...
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor_id(self) -> uuid.UUID | None: ...
+    @property
+    def actor_name(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def object_type(self) -> str: ...
+    @property
+    def object_id(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def detail(self) -> dict[str, Any]: ...
+    @property
+    def ip(self) -> str: ...
+    @property
+    def prev_hash(self) -> str: ...
+
+
+def _canonical(event: Entry, *, with_seq: bool) -> bytes:
     body: dict[str, object] = {
         "prev": event.prev_hash,
         "id": str(event.id),
@@ -42,12 +75,12 @@ def current_key() -> bytes:
     return get_settings().audit_hmac_key
 
 
-def digest(event: AuditEvent, *, key: bytes) -> str:
+def digest(event: Entry, *, key: bytes) -> str:
     """The entry's keyed hash: HMAC-SHA-256 over (seq, previous hash, entry)."""
     return hmac.new(key, _canonical(event, with_seq=True), hashlib.sha256).hexdigest()
 
 
-def legacy_digest(event: AuditEvent) -> str:
+def legacy_digest(event: Entry) -> str:
     """The plain SHA-256 of an entry written before the audit log was keyed."""
     return hashlib.sha256(_canonical(event, with_seq=False)).hexdigest()
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -102,15 +103,18 @@ def start(*, session: Session, officer: Principal, client_uuid: uuid.UUID) -> tu
     return incident, True
 
 
+# Every screen and every save reads its incident: the statements are built once.
+_ONE = select(Incident).where(col(Incident.id) == bindparam("incident_id"))
+_ONE_LOCKED = _ONE.with_for_update().execution_options(populate_existing=True)
+
+
 def get_own(
     *, session: Session, officer: Principal, incident_id: uuid.UUID, for_update: bool = False
 ) -> Incident:
     """The officer's own incident; anyone else's is simply not found (nothing is revealed).
     ``for_update`` locks the row until commit, so saves and a submit never overlap."""
-    query = select(Incident).where(Incident.id == incident_id)
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    incident = session.exec(query).first()
+    query = _ONE_LOCKED if for_update else _ONE
+    incident = session.exec(query, params={"incident_id": incident_id}).first()
     if incident is None or incident.officer_id != officer.id:
         raise IncidentNotFound()
     return incident

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ScalarSelect, func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.accounts.models import User
 from app.accounts.service import Principal
@@ -81,11 +83,20 @@ def for_referral(*, session: Session, referral_id: uuid.UUID) -> list[Feedback]:
     return list(session.exec(query.order_by(col(Feedback.created_at))))
 
 
-def waiting_count(*, session: Session, officer: Principal) -> int:
-    query = select(func.count()).where(
-        Feedback.officer_id == officer.id, col(Feedback.acknowledged_at).is_(None)
+def _waiting(officer_id: Any) -> SelectOfScalar[int]:
+    return select(func.count()).where(
+        Feedback.officer_id == officer_id, col(Feedback.acknowledged_at).is_(None)
     )
-    return int(session.exec(query).one())
+
+
+def waiting_count(*, session: Session, officer: Principal) -> int:
+    return int(session.exec(_waiting(officer.id)).one())
+
+
+def waiting_subquery(officer_id: Any) -> ScalarSelect[int]:
+    """The same count for the officer whose id is ``officer_id`` (a column), to be read with
+    the session (``accounts.signed_in.counted_with_session``)."""
+    return _waiting(officer_id).scalar_subquery()
 
 
 def acknowledge(*, session: Session, officer: Principal, feedback_id: uuid.UUID) -> Feedback:

@@ -1,6 +1,7 @@
 """What a checklist screen and an autosave ask of the database: the signed-in user in one
-query, the incident read once (an autosave's read locks the row), nothing read again after the
-save's commit, and no navigation counts for a fragment."""
+query (with the officer's unread feedback for the navigation), the incident read once (an
+autosave's read locks the row), nothing read again after the save's commit, and no navigation
+counts for a fragment."""
 
 from __future__ import annotations
 
@@ -37,6 +38,10 @@ def test_a_screen_reads_the_user_once_and_the_incident_once(
     assert len([s for s in seen if "FROM user_session" in s]) == 1
     assert not [s for s in seen if "FROM app_user" in s and "user_session" not in s]
     assert len([s for s in seen if FROM_INCIDENT.search(s)]) == 1
+    # The officer's unread feedback (the navigation's count) comes with the session.
+    assert [s for s in seen if "FROM feedback" in s and "FROM user_session" in s]
+    assert not [s for s in seen if "FROM feedback" in s and "FROM user_session" not in s]
+    assert len([s for s in seen if s.lstrip().startswith("SELECT")]) == 2
 
 
 @pytest.mark.usefixtures("quiet_session")
@@ -55,7 +60,8 @@ def test_an_autosave_reads_the_incident_once_locked_and_nothing_after_saving(
     saved = next(i for i, s in enumerate(seen) if s.startswith("UPDATE incident"))
     after = [s for s in seen[saved + 1 :] if s.lstrip().startswith("SELECT")]
     assert not [s for s in after if "audit_head" not in s], after  # only the audit chain's
-    assert not [s for s in seen if "FROM feedback" in s]  # no navigation in a fragment
+    # No navigation in a fragment: no query but the session's own counts the feedback.
+    assert not [s for s in seen if "FROM feedback" in s and "FROM user_session" not in s]
     # What the fragment says is what was stored (taken before the commit, not read after).
     revision = re.compile(r'id="form-revision" value="(\d+)"')
     fragment, page = revision.search(response.text), revision.search(as_officer.get(url).text)
