@@ -77,6 +77,14 @@ def continue_(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).not_to_have_text(heading)
 
 
+def open_item(page: Page, button: str) -> None:
+    """Press "Add an adult" (or another list's button) and wait for the new item's screen, so
+    nothing is typed into the screen being left."""
+    heading = page.get_by_role("heading", level=1).inner_text()
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(heading)
+
+
 def heading(page: Page) -> str:
     return page.get_by_role("heading", level=1).inner_text()
 

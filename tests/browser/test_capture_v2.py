@@ -16,6 +16,7 @@ from tests.browser.capture_steps import (
     draft_answers,
     fill_screen,
     heading,
+    open_item,
     ready_offline,
     server_incident,
     shown,
@@ -94,11 +95,11 @@ def test_an_incident_captured_offline_reaches_the_server_once(phone_v2: BrowserC
         title = heading(page)
         if title.startswith("What you saw"):  # an injury for the child
             page.get_by_role("group", name=re.compile("mark or injury")).get_by_label("Yes").check()
-            page.get_by_role("button", name="Add an injury").click()
+            open_item(page, "Add an injury")
             fill_screen(page)
             continue_(page)
         if title.startswith("Household"):
-            page.get_by_role("button", name="Add an adult").click()
+            open_item(page, "Add an adult")
             page.get_by_label("Full name").fill("Jo Adult")
             fill_screen(page)
             continue_(page)

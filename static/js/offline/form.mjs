@@ -31,7 +31,8 @@ export function show(title, ...content) {
   document.title = `${title} – Think Child`;
   const title_ = document.getElementById("tc-offline-title");
   if (title_) title_.hidden = true;
-  document.getElementById("tc-capture").replaceChildren(...content);
+  // A part with nothing to say (null) is left out, never printed as "null".
+  document.getElementById("tc-capture").replaceChildren(...content.filter((c) => c !== null && c !== undefined && c !== false));
   window.scrollTo(0, 0);
 }
 
