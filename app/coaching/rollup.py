@@ -95,7 +95,8 @@ def recount(conn: Connection, incident_ids: Iterable[uuid.UUID]) -> None:
         )
     }
     now = {
-        row[0]: fresh_row(row) for row in conn.execute(contribution().where(col(Incident.id).in_(ids)))
+        row[0]: fresh_row(row)
+        for row in conn.execute(contribution().where(col(Incident.id).in_(ids)))
     }
     deltas: dict[Key, list[int]] = {}
     for incident_id in ids:
