@@ -12,26 +12,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, not_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.sql.selectable import Select
 from sqlmodel import Session, col
 
 from app.checklist.models import Incident
-from app.coaching.measures import (
-    HOUR_MS,
-    REFERRAL_SHARES,
-    Measures,
-    R,
-    lateness,
-    review_ended,
-    scoped,
+from app.coaching.measures import HOUR_MS, REFERRAL_SHARES, Measures, scoped
+from app.coaching.rollup_sources import SHARES
+from app.coaching.rollup_tables import (
+    COUNTS,
+    REVIEW_COUNTS,
+    daily_tally,
+    incident_tally,
+    review_tally,
 )
-from app.coaching.rollup_tables import COUNTS, SHARES, daily_tally
 from app.coaching.scope import Period, Scope
-from app.coaching.sql import median, median_of, ms_between, number, quick_plans
+from app.coaching.sql import instant, median, quick_plans
 from app.errors import NotFound
-from app.referrals.models import ReferralVersion
 
 __all__ = ["Figure", "Tally", "UnknownFigure", "compute", "incidents", "tally"]
 
@@ -124,19 +121,28 @@ def _week_index(ends: Sequence[datetime]) -> ColumnElement[int]:
     )
 
 
+def _within(table: Any, scope: Scope, period: Period) -> list[ColumnElement[bool]]:
+    """A roll-up table's rows of the scope and period (its days are the incidents' starts)."""
+    found = [
+        table.c.team_id.in_(scope.team_ids),
+        table.c.day >= period.start,
+        table.c.day <= period.end,
+    ]
+    if scope.officer_id is not None:
+        found.append(table.c.officer_id == scope.officer_id)
+    return found
+
+
 def _rolled(scope: Scope, period: Period, week_ends: Sequence[datetime]) -> Select[Any]:
     """The roll-up's counts of the scope and period, by team, week and incident type: its cost
     grows with days x teams x officers x types, not with incidents."""
     d = daily_tally.c
     keys = (d.team_id, _week_index(week_ends), d.incident_type)
-    query = (
+    return (
         select(*keys, *(func.sum(d[name]) for name in COUNTS))
-        .where(d.team_id.in_(scope.team_ids), d.day >= period.start, d.day <= period.end)
+        .where(*_within(daily_tally, scope, period))
         .group_by(*keys)
     )
-    if scope.officer_id is not None:
-        query = query.where(d.officer_id == scope.officer_id)
-    return query
 
 
 def tally(
@@ -149,10 +155,11 @@ def tally(
 ) -> Tally:
     """Every figure of the view; ``week_ends`` (each week's end, in order) splits it by week."""
     quick_plans(session)
-    m = Measures(now)
     out = Tally()
+    reviewed = dict.fromkeys(REVIEW_COUNTS, 0)
     for team, week, kind, *values in session.execute(_rolled(scope, period, week_ends)):
-        row = _from_counts({n: int(v or 0) for n, v in zip(COUNTS, values, strict=True)})
+        counts = {n: int(v or 0) for n, v in zip(COUNTS, values, strict=True)}
+        row = _from_counts(counts)
         for target in (
             out.figures,
             out.by_team.setdefault(team, empty()),
@@ -161,44 +168,41 @@ def tally(
             for key, figure in row.items():
                 target[key].add(figure)
         out.figures.setdefault("type." + kind, Figure("type." + kind)).add(row["incidents"])
-    base = scoped(select(col(Incident.id)), scope, period)
-    out.figures["to_submission"].hours = _hours(
-        median(session, base.with_only_columns(m.to_submission_ms).where(m.timed))
+        for key in REVIEW_COUNTS:
+            reviewed[key] += counts[key]
+    t = incident_tally.c
+    times = select(t.to_submission_ms).where(
+        *_within(incident_tally, scope, period), t.to_submission_ms.is_not(None)
     )
-    _reviews(session, base, now, out.figures)
+    out.figures["to_submission"].hours = _hours(median(session, times))
+    _reviews(session, scope, period, now, reviewed, out.figures)
     return out
 
 
-def _reviews(session: Session, base: Select[Any], now: datetime, found: dict[str, Figure]) -> None:
-    """Time to review and overdue reviews: one row a referral version (each review worked out
-    once, in a materialised CTE)."""
-    v: Any = aliased(ReferralVersion)
-    reviews = (
-        base.with_only_columns(
-            v.submitted_at.label("submitted_at"),
-            v.officer_grade.label("grade"),
-            review_ended(v).label("ended"),
-            case((v.version == col(R.version), 1), else_=0).label("current"),
-        )
-        .join(v, v.referral_id == col(R.id))
-        .cte("reviews")
-        .prefix_with("MATERIALIZED")
+def _reviews(
+    session: Session,
+    scope: Scope,
+    period: Period,
+    now: datetime,
+    reviewed: dict[str, int],
+    found: dict[str, Figure],
+) -> None:
+    """Time to review (the median, over the period's ended reviews from one index) and overdue
+    reviews: those ended, from the roll-up, and those waiting now (few), counted against now."""
+    r = review_tally.c
+    spans = select(r.review_ms).where(
+        *_within(review_tally, scope, period), r.review_ms.is_not(None)
     )
-    c = reviews.c
-    f = lateness(c.submitted_at, c.grade, c.ended, c.current == 1, now)
-    spans = select(ms_between(c.submitted_at, c.ended)).where(c.ended.is_not(None))
-    reviewed, counted, late, on_time, middle = session.execute(
-        select(
-            func.count(c.ended),
-            _n(f.counted),
-            _n(f.late),
-            _n(and_(f.counted, not_(f.late))),
-            median_of(spans),
+    found["to_review"] = Figure("to_review", reviewed["reviewed"])
+    found["to_review"].hours = _hours(median(session, spans))
+    waiting, late = session.execute(
+        select(func.count(), _n(r.due_at < instant(now))).where(
+            *_within(review_tally, scope, period), r.waiting.is_(True)
         )
     ).one()
-    found["to_review"] = Figure("to_review", int(reviewed))
-    found["to_review"].hours = _hours(number(middle))
-    found["overdue"] = Figure("overdue", int(late), int(counted), short=int(on_time))
+    counted = reviewed["reviewed"] + int(waiting)
+    overdue = reviewed["reviewed_late"] + int(late)
+    found["overdue"] = Figure("overdue", overdue, counted, short=counted - overdue)
 
 
 def compute(*, session: Session, scope: Scope, period: Period, now: datetime) -> dict[str, Figure]:

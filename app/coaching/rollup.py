@@ -1,30 +1,24 @@
 """Keeps the daily roll-up (app/coaching/rollup_tables.py) current in the same transaction as
 every change that moves a count: after each flush, each incident the flush touched (its row,
 its referral, a referral version or a review decision) has its old contribution taken out of
-the roll-up and its new one, worked out afresh by SQL, put in. The old contribution is read
-with the incident's tally row locked (FOR UPDATE on PostgreSQL; SQLite writes one at a time),
-and every roll-up count moves by ``n = n + delta`` in an INSERT ... ON CONFLICT DO UPDATE, so
-two writers never lose an increment."""
+the roll-up and its new one, worked out afresh by SQL (app/coaching/rollup_sources.py), put
+in. The old contribution is read with the incident's tally row locked (FOR UPDATE on
+PostgreSQL; SQLite writes one at a time), and every roll-up count moves by ``n = n + delta`` in
+an INSERT ... ON CONFLICT DO UPDATE, so two writers never lose an increment."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, event, select
+from sqlalchemy import Connection, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from app.checklist.models import Incident
-from app.coaching.rollup_tables import (
-    COUNTS,
-    KEY,
-    contribution,
-    daily_tally,
-    incident_tally,
-)
+from app.coaching.rollup_sources import contribution, fresh_row, reviews
+from app.coaching.rollup_tables import COUNTS, KEY, daily_tally, incident_tally, review_tally
 from app.referrals.models import Referral, ReferralVersion, ReviewDecision
 
 Key = tuple[Any, ...]  # team, day, officer, incident type
@@ -36,32 +30,31 @@ def _insert(conn: Connection, table: Any) -> Any:
     return dialect.insert(table)
 
 
-def _day(started: datetime) -> date:
-    return started.astimezone(UTC).date()
-
-
-def fresh_row(row: Row[Any]) -> dict[str, Any]:
-    incident_id, team_id, officer_id, started, kind, *counts = tuple(row)
-    return {
-        "incident_id": incident_id,
-        "team_id": team_id,
-        "day": _day(started),
-        "officer_id": officer_id,
-        "incident_type": kind,
-        **{name: int(n) for name, n in zip(COUNTS, counts, strict=True)},
-    }
-
-
 def _key(values: Mapping[str, Any]) -> Key:
     return tuple(values[k] for k in KEY)
 
 
 def add_to(deltas: dict[Key, list[int]], values: Mapping[str, Any], sign: int) -> None:
+    """Add (``sign`` 1) or take out (-1) one incident's counts under its key."""
     if values["team_id"] is None:  # in no team's scope: not rolled up
         return
     found = deltas.setdefault(_key(values), [0] * len(COUNTS))
     for n, name in enumerate(COUNTS):
         found[n] += sign * values[name]
+
+
+def afresh(conn: Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    """These incidents' tally rows now, each with its review rows under ``"reviews"``."""
+    found = {
+        row[0]: fresh_row(row)
+        for row in conn.execute(contribution().where(col(Incident.id).in_(ids)))
+    }
+    for review in reviews(conn, ids):
+        row = found[review["incident_id"]]
+        row.setdefault("reviews", []).append(review)
+        row["reviewed"] += review["review_ms"] is not None
+        row["reviewed_late"] += review["late"]
+    return found
 
 
 def move(conn: Connection, deltas: Mapping[Key, Sequence[int]]) -> None:
@@ -82,22 +75,34 @@ def move(conn: Connection, deltas: Mapping[Key, Sequence[int]]) -> None:
         )
 
 
+def _held(conn: Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    """What the roll-up holds for these incidents, their rows locked until the commit."""
+    t, r = incident_tally, review_tally
+    query = select(t).where(t.c.incident_id.in_(ids)).order_by(t.c.incident_id).with_for_update()
+    held = {row.incident_id: dict(row._mapping) for row in conn.execute(query)}
+    by_version = select(r).where(r.c.incident_id.in_(ids)).order_by(r.c.incident_id, r.c.version)
+    for row in conn.execute(by_version).mappings():
+        if row["incident_id"] in held:
+            held[row["incident_id"]].setdefault("reviews", []).append(dict(row))
+    return held
+
+
+def _store(conn: Connection, incident_id: uuid.UUID, new: dict[str, Any] | None) -> None:
+    conn.execute(delete(review_tally).where(review_tally.c.incident_id == incident_id))
+    conn.execute(delete(incident_tally).where(incident_tally.c.incident_id == incident_id))
+    if new is None:
+        return
+    conn.execute(incident_tally.insert(), {k: v for k, v in new.items() if k != "reviews"})
+    if new.get("reviews"):
+        conn.execute(review_tally.insert(), new["reviews"])
+
+
 def recount(conn: Connection, incident_ids: Iterable[uuid.UUID]) -> None:
     """Move these incidents' contributions from what the roll-up holds to what they are now."""
     ids = sorted(set(incident_ids))
     if not ids:
         return
-    t = incident_tally
-    held = {
-        row.incident_id: dict(row._mapping)
-        for row in conn.execute(
-            select(t).where(t.c.incident_id.in_(ids)).order_by(t.c.incident_id).with_for_update()
-        )
-    }
-    now = {
-        row[0]: fresh_row(row)
-        for row in conn.execute(contribution().where(col(Incident.id).in_(ids)))
-    }
+    held, now = _held(conn, ids), afresh(conn, ids)
     deltas: dict[Key, list[int]] = {}
     for incident_id in ids:
         old, new = held.get(incident_id), now.get(incident_id)
@@ -107,15 +112,7 @@ def recount(conn: Connection, incident_ids: Iterable[uuid.UUID]) -> None:
             add_to(deltas, old, -1)
         if new is not None:
             add_to(deltas, new, 1)
-            statement = _insert(conn, t).values(**new)
-            conn.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["incident_id"],
-                    set_={c.name: statement.excluded[c.name] for c in t.c if not c.primary_key},
-                )
-            )
-        else:
-            conn.execute(delete(t).where(t.c.incident_id == incident_id))
+        _store(conn, incident_id, new)
     move(conn, deltas)
 
 
@@ -148,21 +145,28 @@ def _keep_rollup_current(session: Session, _context: Any) -> None:
 
 
 def backfill(conn: Connection) -> None:
-    """Fill both tables from every incident (for the migration, and rows seeded around the ORM).
-    Expects both tables empty."""
+    """Fill the roll-up from every incident (for the migration, and rows seeded around the
+    ORM). Expects its tables empty."""
     deltas: dict[Key, list[int]] = {}
     last: uuid.UUID | None = None
     while True:
-        query = contribution()
+        query = select(col(Incident.id)).order_by(col(Incident.id)).limit(BATCH)
         if last is not None:
             query = query.where(col(Incident.id) > last)
-        rows = [fresh_row(r) for r in conn.execute(query.order_by(col(Incident.id)).limit(BATCH))]
-        if not rows:
+        ids = list(conn.execute(query).scalars())
+        if not ids:
             break
-        conn.execute(incident_tally.insert(), rows)
-        for row in rows:
+        rows = afresh(conn, ids)
+        conn.execute(
+            incident_tally.insert(),
+            [{k: v for k, v in row.items() if k != "reviews"} for row in rows.values()],
+        )
+        versions = [review for row in rows.values() for review in row.get("reviews", [])]
+        if versions:
+            conn.execute(review_tally.insert(), versions)
+        for row in rows.values():
             add_to(deltas, row, 1)
-        last = rows[-1]["incident_id"]
+        last = ids[-1]
     filled = [
         dict(zip(KEY, key, strict=True)) | dict(zip(COUNTS, counts, strict=True))
         for key, counts in deltas.items()

@@ -20,7 +20,7 @@ from app.accounts.models import User
 from app.checklist import service as checklist
 from app.checklist.models import Incident
 from app.coaching import rollup
-from app.coaching.rollup_tables import COUNTS, KEY, contribution, daily_tally, incident_tally
+from app.coaching.rollup_tables import COUNTS, KEY, daily_tally, incident_tally, review_tally
 from app.referrals.models import DecisionKind, ReviewDecision
 from app.review import service as review
 from tests.checklist.builders import complete_answers
@@ -44,21 +44,30 @@ def held(conn: Connection) -> dict[Any, list[int]]:
     return {k: v for k, v in found.items() if any(v)}
 
 
-def afresh(conn: Connection) -> dict[Any, list[int]]:
-    """Every incident counted again, grouped by the roll-up's key."""
-    found: dict[Any, list[int]] = {}
-    for row in conn.execute(contribution()):
-        rollup.add_to(found, rollup.fresh_row(row), 1)
-    return {k: v for k, v in found.items() if any(v)}
+def afresh(conn: Connection) -> dict[uuid.UUID, dict[str, Any]]:
+    """Every incident's rows worked out again."""
+    return rollup.afresh(conn, list(conn.execute(select(Incident.id)).scalars()))
+
+
+def stored(conn: Connection) -> dict[uuid.UUID, dict[str, Any]]:
+    """Every incident's rows as the roll-up holds them."""
+    found = {r["incident_id"]: dict(r) for r in conn.execute(select(incident_tally)).mappings()}
+    by_version = select(review_tally).order_by(review_tally.c.incident_id, review_tally.c.version)
+    for r in conn.execute(by_version).mappings():
+        found[r["incident_id"]].setdefault("reviews", []).append(dict(r))
+    return found
 
 
 def check(conn: Connection) -> dict[Any, list[int]]:
-    """The roll-up and each incident's contribution match a fresh count; returns the roll-up."""
-    stored = held(conn)
-    assert stored == afresh(conn)
-    each = {r["incident_id"]: dict(r) for r in conn.execute(select(incident_tally)).mappings()}
-    assert each == {row[0]: rollup.fresh_row(row) for row in conn.execute(contribution())}
-    return stored
+    """The roll-up and each incident's rows match a fresh count; returns the roll-up."""
+    now = afresh(conn)
+    assert stored(conn) == now
+    grouped: dict[Any, list[int]] = {}
+    for row in now.values():
+        rollup.add_to(grouped, row, 1)
+    rolled = held(conn)
+    assert rolled == {k: v for k, v in grouped.items() if any(v)}
+    return rolled
 
 
 def total(stored: dict[Any, list[int]], count: str) -> int:
@@ -124,7 +133,8 @@ def test_submitting_returning_approving_and_regrading(
     review.return_to_officer(
         session=session, supervisor=boss, reference=refs[0], expected_version=1, comment="Say more."
     )
-    assert total(check(session.connection()), "returned") == 1
+    stored_now = check(session.connection())
+    assert (total(stored_now, "returned"), total(stored_now, "reviewed")) == (1, 1)
     assert submit(as_officer, first).status_code == 303  # resubmitted at the suggested grade
     stored = check(session.connection())
     assert (total(stored, "officer_below"), total(stored, "returned")) == (0, 1)
@@ -140,7 +150,8 @@ def test_submitting_returning_approving_and_regrading(
     review.approve(
         session=session, supervisor=boss, reference=refs[0], expected_version=2, comment="Agreed."
     )
-    assert total(check(session.connection()), "referrals") == 2
+    stored_now = check(session.connection())
+    assert (total(stored_now, "referrals"), total(stored_now, "reviewed")) == (2, 2)
 
 
 def test_the_hand_counted_world_and_any_orm_write(session: Session) -> None:
