@@ -16,8 +16,9 @@ from sqlalchemy import Connection, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
+from app.checklist import tally
 from app.checklist.models import Incident
-from app.coaching.rollup_sources import contribution, fresh_row, reviews
+from app.coaching.rollup_sources import contribution, fresh_row, reviews, unsubmitted_row
 from app.coaching.rollup_tables import COUNTS, KEY, daily_tally, incident_tally, review_tally
 from app.referrals.models import Referral, ReferralVersion, ReviewDecision
 
@@ -105,19 +106,29 @@ def recount(conn: Connection, incident_ids: Iterable[uuid.UUID]) -> None:
     held, now = _held(conn, ids), afresh(conn, ids)
     deltas: dict[Key, list[int]] = {}
     for incident_id in ids:
-        old, new = held.get(incident_id), now.get(incident_id)
-        if old == new:
-            continue
-        if old is not None:
-            add_to(deltas, old, -1)
-        if new is not None:
-            add_to(deltas, new, 1)
-        _store(conn, incident_id, new)
+        _replace(conn, deltas, incident_id, held.get(incident_id), now.get(incident_id))
     move(conn, deltas)
 
 
+def _replace(
+    conn: Connection,
+    deltas: dict[Key, list[int]],
+    incident_id: uuid.UUID,
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+) -> None:
+    """Store the incident's new rows, and note the move of its counts in ``deltas``."""
+    if old == new:
+        return
+    if old is not None:
+        add_to(deltas, old, -1)
+    if new is not None:
+        add_to(deltas, new, 1)
+    _store(conn, incident_id, new)
+
+
 def _touched(session: Session) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
-    """The incidents, and the referrals, this flush wrote."""
+    """The incidents, and the referrals, this flush writes."""
     incidents: set[uuid.UUID] = set()
     referrals: set[uuid.UUID] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
@@ -132,16 +143,56 @@ def _touched(session: Session) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
     return incidents, referrals
 
 
+# In Session.info between the two hooks: the incidents never submitted that this flush writes,
+# and their tally rows as they were.
+QUICK = "think_child.rollup_quick"
+REFERRAL_ROWS = (Referral, ReferralVersion, ReviewDecision)
+
+
+def _before(session: Session, _context: Any, _instances: Any) -> None:
+    """An officer's save of an incident never submitted (an autosave) is counted from the
+    summary this flush works out (app/checklist/tally.py), and the tally row it replaces is
+    read (and locked) first, before any write of the flush: nothing is read back after them."""
+    session.info.pop(QUICK, None)
+    written = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(obj, REFERRAL_ROWS) for obj in written):
+        return
+    unsubmitted = {
+        obj.id: obj
+        for obj in (*session.new, *session.dirty)
+        if isinstance(obj, Incident)
+        and obj.reference is None
+        and (obj in session.new or session.is_modified(obj))
+    }
+    if not unsubmitted:
+        return
+    stored = [i for i, obj in unsubmitted.items() if obj not in session.new]
+    held = _held(session.connection(), sorted(stored)) if stored else {}
+    session.info[QUICK] = (unsubmitted, held)
+
+
+# First of the flush's hooks: before the summary's UPDATE (app/checklist/tally.py).
+event.listen(Session, "before_flush", _before, insert=True)
+
+
 @event.listens_for(Session, "after_flush")
 def _keep_rollup_current(session: Session, _context: Any) -> None:
     incidents, referrals = _touched(session)
     if not incidents and not referrals:
         return
     conn = session.connection()
+    unsubmitted, held = session.info.pop(QUICK, ({}, {}))
+    worked_out = session.info.get(tally.WORKED_OUT, {})
+    quick = sorted(i for i in unsubmitted if i in worked_out)
+    deltas: dict[Key, list[int]] = {}
+    for incident_id in quick:
+        new = unsubmitted_row(unsubmitted[incident_id], worked_out[incident_id])
+        _replace(conn, deltas, incident_id, held.get(incident_id), new)
+    move(conn, deltas)
     if referrals:
         found = select(col(Referral.incident_id)).where(col(Referral.id).in_(referrals))
         incidents.update(conn.execute(found).scalars())
-    recount(conn, incidents)
+    recount(conn, incidents - set(quick))
 
 
 def backfill(conn: Connection) -> None:

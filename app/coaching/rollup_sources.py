@@ -5,7 +5,7 @@ row a referral version for the reviews."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.selectable import Select
 from sqlmodel import col
 
+from app.checklist.models import Incident, IncidentStatus
 from app.coaching.measures import (
     CHILD_SHARES,
     DUE_AFTER,
@@ -26,7 +27,7 @@ from app.coaching.measures import (
     lateness,
     review_ended,
 )
-from app.coaching.rollup_tables import INCIDENT_COUNTS
+from app.coaching.rollup_tables import COUNTS, INCIDENT_COUNTS
 from app.coaching.sql import ms_between
 from app.referrals.models import ReferralVersion
 
@@ -146,3 +147,30 @@ def reviews(conn: Connection, incident_ids: Iterable[uuid.UUID]) -> list[dict[st
             }
         )
     return found
+
+
+def unsubmitted_row(incident: Incident, summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The tally row of an incident never submitted (no referral: every referral and review
+    count 0), from the incident and the summary just worked out, without reading either back.
+    Says in Python what ``contribution`` says in SQL for such an incident; tests check the two
+    agree after every kind of write (tests/coaching/test_rollup.py)."""
+    applicable, answered = summary["applicable"], summary["answered"]
+    row: dict[str, Any] = {
+        "incident_id": incident.id,
+        "team_id": incident.team_id,
+        "day": day_of(incident.created_at),
+        "officer_id": incident.officer_id,
+        "incident_type": summary["incident_type"],
+        "to_submission_ms": None,
+        **dict.fromkeys(COUNTS, 0),
+        "incidents": 1,
+        "no_child": int(incident.status == IncidentStatus.NO_CHILD),
+        "child_identified": int(bool(summary["child_identified"])),
+        "applicable": applicable or 0,
+        "answered": answered or 0,
+        "completion_short": int(applicable is not None and applicable > (answered or 0)),
+    }
+    for share, (whole, part) in SHARES.items():
+        row[whole], row[part] = summary[whole], summary[part]
+        row[share + "_short"] = int(summary[whole] > summary[part])
+    return row
