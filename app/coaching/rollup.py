@@ -76,11 +76,16 @@ def move(conn: Connection, deltas: Mapping[Key, Sequence[int]]) -> None:
         )
 
 
-def _held(conn: Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
-    """What the roll-up holds for these incidents, their rows locked until the commit."""
+def _held(
+    conn: Connection, ids: Sequence[uuid.UUID], *, reviews: bool = True
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """What the roll-up holds for these incidents, their rows locked until the commit
+    (without their review rows when they have none: never submitted)."""
     t, r = incident_tally, review_tally
     query = select(t).where(t.c.incident_id.in_(ids)).order_by(t.c.incident_id).with_for_update()
     held = {row.incident_id: dict(row._mapping) for row in conn.execute(query)}
+    if not reviews:
+        return held
     by_version = select(r).where(r.c.incident_id.in_(ids)).order_by(r.c.incident_id, r.c.version)
     for row in conn.execute(by_version).mappings():
         if row["incident_id"] in held:
@@ -167,7 +172,7 @@ def _before(session: Session, _context: Any, _instances: Any) -> None:
     if not unsubmitted:
         return
     stored = [i for i, obj in unsubmitted.items() if obj not in session.new]
-    held = _held(session.connection(), sorted(stored)) if stored else {}
+    held = _held(session.connection(), sorted(stored), reviews=False) if stored else {}
     session.info[QUICK] = (unsubmitted, held)
 
 
