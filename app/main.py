@@ -12,7 +12,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -123,7 +123,20 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return _error_page(request, 422, "invalid")
 
 
+def _busy(exc: Exception) -> bool:
+    """SQLite's write lock not granted within its busy timeout: the store is overloaded for a
+    moment, nothing was written (the transaction rolled back), and trying again will work."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
+    if _busy(exc):
+        log.warning(
+            "busy: %s %s waited too long for the write lock", request.method, request.url.path
+        )
+        page = _error_page(request, 503, "busy")
+        page.headers["Retry-After"] = "5"
+        return page
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _error_page(request, 500)
 

@@ -238,3 +238,43 @@ def test_nul_in_a_form_is_a_plain_400(as_admin: Browserless) -> None:
     assert response.status_code == 400
     check_page(response.text)
     assert "Night" not in as_admin.get("/admin/teams").text
+
+
+def _locked_database(*_a: object, **_k: object) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    raise OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
+
+
+def test_a_store_too_busy_to_write_says_so_and_asks_to_try_again(
+    client: Browserless, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's write lock not granted within the busy timeout (an overload): a 503 saying to try
+    again in a moment, with Retry-After (the outbox and autosave try again), never a 500."""
+    from app.accounts import routes
+
+    monkeypatch.setattr(routes, "_login_page", _locked_database)
+    with Browserless(client.app, raise_server_exceptions=False) as c:
+        page = c.get("/login")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+    assert "Sorry, this is busy right now" in page.text
+    check_page(page.text)
+
+
+def test_a_busy_store_answers_the_json_api_in_json(
+    as_officer: Browserless, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.checklist import service
+
+    monkeypatch.setattr(service, "start", _locked_database)
+    with Browserless(as_officer.app, raise_server_exceptions=False) as c:
+        c.cookies.update(as_officer.cookies)
+        made = c.post(
+            "/api/v1/incidents",
+            json={"client_uuid": "00000000-0000-4000-8000-000000000001"},
+            headers={"X-CSRF-Token": as_officer.csrf},
+        )
+    assert made.status_code == 503, made.text
+    assert made.json() == {"error": "busy"} and made.headers["Retry-After"] == "5"
