@@ -18,9 +18,6 @@ from app.checklist.models import Incident, IncidentSummary
 
 WATCHED = ("answers", "prompt_set_version")
 ADDRESS_MAX = 200
-# In Session.info during a flush: each summary this flush worked out, by incident id (read by
-# a later flush hook that needs them without reading the rows back).
-WORKED_OUT = "think_child.summaries"
 
 
 def summary_values(prompt_set_version: int, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -75,23 +72,21 @@ def _changed(incident: Incident) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def _keep_summaries_current(session: Session, _context: Any, _instances: Any) -> None:
-    worked_out: dict[Any, dict[str, Any]] = {}
-    session.info[WORKED_OUT] = worked_out
     for obj in (*session.new, *session.dirty):
         if not isinstance(obj, Incident):
             continue
         if obj in session.new:
-            worked_out[obj.id] = fresh(obj)
-            session.add(IncidentSummary(incident_id=obj.id, **worked_out[obj.id]))
+            session.add(IncidentSummary(incident_id=obj.id, **fresh(obj)))
             continue
         if not _changed(obj):
             continue
         # One UPDATE, no read first (an autosave pays one statement for its summary).
-        worked_out[obj.id] = values = fresh(obj)
         table = IncidentSummary.__table__  # type: ignore[attr-defined]
-        done = session.execute(table.update().where(table.c.incident_id == obj.id).values(**values))
+        done = session.execute(
+            table.update().where(table.c.incident_id == obj.id).values(**fresh(obj))
+        )
         if not done.rowcount:  # type: ignore[attr-defined]
-            session.add(IncidentSummary(incident_id=obj.id, **values))
+            session.add(IncidentSummary(incident_id=obj.id, **fresh(obj)))
     gone = [obj.id for obj in session.deleted if isinstance(obj, Incident)]
     if gone:  # at once, before the flush deletes the incidents it refers to
         session.execute(delete(IncidentSummary).where(col(IncidentSummary.incident_id).in_(gone)))
