@@ -88,3 +88,30 @@ def make_referral(
     )
     assert not result.errors, result.errors
     return referrals.submit(session=session, officer=who, incident_id=incident.id)
+
+
+def amend(session: Session, referral: Referral, by: User, summary: str) -> None:
+    """Version 2 of ``referral``: its first version's answers with a new incident summary, as an
+    officer resubmits it after a return (committed)."""
+    from sqlmodel import select
+
+    from app.referrals.models import ReferralVersion
+
+    first = session.exec(
+        select(ReferralVersion).where(ReferralVersion.referral_id == referral.id)
+    ).one()
+    session.add(
+        ReferralVersion(
+            referral_id=referral.id,
+            version=2,
+            prompt_set_version=first.prompt_set_version,
+            answers={**first.answers, "incident.summary": summary},
+            suggested_grade=first.suggested_grade,
+            reasons=first.reasons,
+            officer_grade=first.officer_grade,
+            submitted_by=by.id,
+        )
+    )
+    referral.version = 2
+    session.add(referral)
+    session.commit()

@@ -29,11 +29,10 @@ from app.referrals.models import (
     DeliveryStatus,
     Referral,
     ReferralStatus,
-    ReferralVersion,
     ReviewDecision,
 )
 from tests.checklist.builders import child_answers, complete_answers, problems
-from tests.factories import PASSWORD, make_team, make_user
+from tests.factories import PASSWORD, amend, make_team, make_user
 from tests.helpers import Browserless, check_page
 
 pytestmark = pytest.mark.db
@@ -425,24 +424,7 @@ def test_signed_out_readers_are_sent_to_log_in(client: Browserless, session: Ses
 
 def test_an_earlier_version_can_be_read(as_officer: Browserless, session: Session) -> None:
     referral = make_referral(session, as_officer.user, as_officer.team, complete_answers())
-    first = session.exec(
-        select(ReferralVersion).where(ReferralVersion.referral_id == referral.id)
-    ).one()
-    session.add(
-        ReferralVersion(
-            referral_id=referral.id,
-            version=2,
-            prompt_set_version=1,
-            answers={**first.answers, "incident.summary": "Amended after return."},
-            suggested_grade=first.suggested_grade,
-            reasons=first.reasons,
-            officer_grade=first.officer_grade,
-            submitted_by=as_officer.user.id,
-        )
-    )
-    referral.version = 2
-    session.add(referral)
-    session.commit()
+    amend(session, referral, as_officer.user, "Amended after return.")
     base = f"/referrals/{referral.reference}/document"
 
     latest = as_officer.get(f"{base}.json").json()

@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from app.accounts.models import Team, User
 from app.coaching import outcomes
-from app.referrals.models import MashClient, Referral, ReferralStatus, ReferralVersion
-from tests.factories import PASSWORD, make_referral, make_team, make_user
+from app.referrals.models import MashClient, Referral, ReferralStatus
+from tests.factories import PASSWORD, amend, make_referral, make_team, make_user
 from tests.helpers import Browserless, check_page
 
 pytestmark = pytest.mark.db
@@ -105,22 +105,7 @@ def test_an_earlier_version_does_not_show_the_outcome(
     team = make_team(session)
     officer, supervisor, _ = people(session, team)
     referral = make_referral(session, officer)
-    first = session.exec(
-        select(ReferralVersion).where(ReferralVersion.referral_id == referral.id)
-    ).one()
-    session.add(
-        ReferralVersion(
-            referral_id=referral.id,
-            version=2,
-            prompt_set_version=1,
-            answers={**first.answers, "incident.summary": "Amended after return."},
-            suggested_grade=first.suggested_grade,
-            reasons=first.reasons,
-            officer_grade=first.officer_grade,
-            submitted_by=officer.id,
-        )
-    )
-    referral.version = 2
+    amend(session, referral, officer, "Amended after return.")
     sent(session, referral)
     report(session, referral, "k-1", EARLIER)
     assert "Assessment by children&#39;s social care" in page_as(client, supervisor, referral)
