@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 import app.models  # noqa: F401 - every table on the metadata, for the relationships used
 from app.accounts import housekeeping
+from app.coaching import rollup
 from app.db import get_engine
 from app.referrals import delivery
 from app.referrals.transport import FolderTransport, Transport, from_settings
@@ -33,6 +34,7 @@ log = logging.getLogger("app.worker")
 IDLE_SECONDS = 1.5  # the wait when nothing is due
 ERROR_SECONDS = 5.0  # the wait after an unexpected error (the database restarting, say)
 PURGE_SECONDS = 300.0  # how often expired sessions and throttle counters are purged
+FOLD_SECONDS = 2.0  # how often the coaches' roll-up counts again what officers changed
 
 
 def default_name() -> str:
@@ -50,6 +52,12 @@ def step(*, engine: Engine, transport: Transport, worker: str) -> delivery.Outco
         )
     _log(outcome, transport)
     return outcome
+
+
+def fold(*, engine: Engine) -> int:
+    """Count one batch of changed incidents into the coaches' roll-up; how many it counted."""
+    with Session(engine) as session:
+        return rollup.fold(session)
 
 
 def purge(*, engine: Engine) -> housekeeping.Purged:
@@ -100,7 +108,7 @@ def run(
     worker = worker or default_name()
     stop = stop or threading.Event()
     made = 0
-    next_purge = 0.0
+    next_purge = next_fold = 0.0
     log.info("worker %s delivering to %s", worker, transport.destination)
     if isinstance(transport, FolderTransport) and (gone := transport.remove_stale_temporaries()):
         log.warning("removed %d temporary outbox file(s) left by an earlier crash", gone)
@@ -109,6 +117,8 @@ def run(
             if time.monotonic() >= next_purge:
                 purge(engine=engine)
                 next_purge = time.monotonic() + PURGE_SECONDS
+            if time.monotonic() >= next_fold and fold(engine=engine) < rollup.FOLD:
+                next_fold = time.monotonic() + FOLD_SECONDS  # none left: wait a little
             outcome = step(engine=engine, transport=transport, worker=worker)
         except Exception:
             if once:

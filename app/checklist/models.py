@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import JSON, Column, Field, SQLModel, String
 
 from app.models_base import UTCDateTime, utcnow
@@ -48,6 +48,15 @@ class IncidentSummary(SQLModel, table=True):
     change (app/checklist/tally.py, in the same flush), so the dashboard counts with SQL."""
 
     __tablename__ = "incident_summary"
+    # The incidents the roll-up has yet to count again: few, found without a scan.
+    __table_args__ = (
+        Index(
+            "ix_incident_summary_recount",
+            "incident_id",
+            sqlite_where=text("recount"),
+            postgresql_where=text("recount"),
+        ),
+    )
 
     incident_id: uuid.UUID = Field(foreign_key="incident.id", primary_key=True)
     incident_type: str = Field(max_length=60)  # "not_recorded" when not answered
@@ -65,6 +74,9 @@ class IncidentSummary(SQLModel, table=True):
     seen: int = 0  # of those, seen
     demeanour_applies: int = 0
     demeanour: int = 0  # of those, demeanour recorded
+    # Set by every change to the incident, its referral or its reviews; cleared when the
+    # coaches' daily roll-up (app/coaching/rollup.py) has counted the incident as it is now.
+    recount: bool = True
 
 
 from app.checklist import tally  # noqa: E402, F401  - keeps each summary current on every flush

@@ -6,11 +6,13 @@ table) are refused by tests/checklist/test_tally.py."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterable, Mapping
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import delete, event, inspect
+from sqlalchemy import Connection, delete, event, inspect, or_, select, update
+from sqlalchemy.sql.selectable import Select
 from sqlmodel import Session, col
 
 from app.checklist import facts
@@ -18,6 +20,10 @@ from app.checklist.models import Incident, IncidentSummary
 
 WATCHED = ("answers", "prompt_set_version")
 ADDRESS_MAX = 200
+# In Session.info during a flush: each summary this flush worked out, by incident id. Each is
+# written with ``recount`` set (the coaches' roll-up has yet to count the incident as it is
+# now): a later flush hook leaves these incidents alone.
+WORKED_OUT = "think_child.summaries"
 
 
 def summary_values(prompt_set_version: int, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -62,7 +68,7 @@ def stored(row: IncidentSummary) -> dict[str, Any]:
 
 
 def fresh_keys() -> tuple[str, ...]:
-    return tuple(c for c in IncidentSummary.model_fields if c != "incident_id")
+    return tuple(c for c in IncidentSummary.model_fields if c not in ("incident_id", "recount"))
 
 
 def _changed(incident: Incident) -> bool:
@@ -72,21 +78,60 @@ def _changed(incident: Incident) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def _keep_summaries_current(session: Session, _context: Any, _instances: Any) -> None:
+    worked_out: dict[Any, dict[str, Any]] = {}
+    session.info[WORKED_OUT] = worked_out
     for obj in (*session.new, *session.dirty):
         if not isinstance(obj, Incident):
             continue
         if obj in session.new:
-            session.add(IncidentSummary(incident_id=obj.id, **fresh(obj)))
+            worked_out[obj.id] = fresh(obj)
+            session.add(IncidentSummary(incident_id=obj.id, **worked_out[obj.id]))
             continue
         if not _changed(obj):
             continue
         # One UPDATE, no read first (an autosave pays one statement for its summary).
+        worked_out[obj.id] = values = fresh(obj)
         table = IncidentSummary.__table__  # type: ignore[attr-defined]
         done = session.execute(
-            table.update().where(table.c.incident_id == obj.id).values(**fresh(obj))
+            table.update().where(table.c.incident_id == obj.id).values(**values, recount=True)
         )
         if not done.rowcount:  # type: ignore[attr-defined]
-            session.add(IncidentSummary(incident_id=obj.id, **fresh(obj)))
+            session.add(IncidentSummary(incident_id=obj.id, **values))
     gone = [obj.id for obj in session.deleted if isinstance(obj, Incident)]
     if gone:  # at once, before the flush deletes the incidents it refers to
         session.execute(delete(IncidentSummary).where(col(IncidentSummary.incident_id).in_(gone)))
+
+
+SUMMARY: Any = IncidentSummary.__table__  # type: ignore[attr-defined]
+
+
+def mark(conn: Connection, *chosen: Iterable[uuid.UUID] | Select[Any]) -> None:
+    """Mark these incidents (ids, or queries of ids) for the coaches' roll-up to count again."""
+    found = [
+        SUMMARY.c.incident_id.in_(sorted(c) if not isinstance(c, Select) else c) for c in chosen
+    ]
+    conn.execute(update(SUMMARY).where(or_(*found)).values(recount=True))
+
+
+def claim(conn: Connection, limit: int) -> list[uuid.UUID]:
+    """Clear the mark of up to ``limit`` marked incidents and return them, to be counted again
+    in this transaction (on PostgreSQL, skipping rows a save holds: never waiting for one)."""
+    marked = select(SUMMARY.c.incident_id).where(SUMMARY.c.recount).limit(limit)
+    if conn.dialect.name == "postgresql":
+        marked = marked.with_for_update(skip_locked=True)
+    claimed = conn.execute(
+        update(SUMMARY)
+        .where(SUMMARY.c.incident_id.in_(marked.scalar_subquery()), SUMMARY.c.recount)
+        .values(recount=False)
+        .returning(SUMMARY.c.incident_id)
+    )
+    return list(claimed.scalars())
+
+
+def marked(conn: Connection) -> list[uuid.UUID]:
+    return list(conn.execute(select(SUMMARY.c.incident_id).where(SUMMARY.c.recount)).scalars())
+
+
+def unmark_all(conn: Connection) -> None:
+    """Every incident counted (after the roll-up is filled from all of them)."""
+    conn.execute(update(SUMMARY).where(SUMMARY.c.recount).values(recount=False))

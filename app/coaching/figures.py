@@ -1,36 +1,36 @@
-"""The dashboard's figures, counted by SQL over the incidents' summary rows and the referral
-tables (app/coaching/measures.py says what each counts). One aggregate query a view, grouped by
-team, week and incident type and added up here (every incident figure is a sum), one for the
-median time to submit, one for the reviews; and the incidents behind any part of a figure as one
-SQL filter. No incident's answers are read."""
+"""The dashboard's figures: every incident figure added up from the daily roll-up
+(app/coaching/rollup_tables.py, one row a team, day, officer and incident type, kept by
+app/coaching/rollup.py), so a view's cost grows with its days, teams and officers, not its
+incidents; the medians (time to submit,
+to review) and overdue reviews, which cannot be added up, counted exactly by SQL over the
+period's summary and referral rows (app/coaching/measures.py says what each counts); and the
+incidents behind any part of a figure as one SQL filter. No incident's answers are read."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, not_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.sql.selectable import Select
 from sqlmodel import Session, col
 
 from app.checklist.models import Incident
-from app.coaching.measures import (
-    CHILD_SHARES,
-    HOUR_MS,
-    Measures,
-    R,
-    S,
-    lateness,
-    review_ended,
-    scoped,
+from app.coaching import rollup
+from app.coaching.measures import HOUR_MS, REFERRAL_SHARES, Measures, scoped
+from app.coaching.rollup_sources import SHARES
+from app.coaching.rollup_tables import (
+    COUNTS,
+    REVIEW_COUNTS,
+    daily_tally,
+    incident_tally,
+    review_tally,
 )
 from app.coaching.scope import Period, Scope
-from app.coaching.sql import median, median_of, ms_between, number, quick_plans
+from app.coaching.sql import instant, median, quick_plans
 from app.errors import NotFound
-from app.referrals.models import ReferralVersion
 
 __all__ = ["Figure", "Tally", "UnknownFigure", "compute", "incidents", "tally"]
 
@@ -64,10 +64,6 @@ def _n(cond: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
-def _sum(column: Any) -> ColumnElement[int]:
-    return func.coalesce(func.sum(column), 0)
-
-
 def _hours(ms: float | None) -> float | None:
     return None if ms is None else round(ms / HOUR_MS, 1)
 
@@ -80,22 +76,23 @@ INCIDENT_FIGURES = (
 )  # fmt: skip
 
 
-def _columns(m: Measures) -> dict[str, tuple[Any, ...]]:
-    """For each incident figure: the SQL of its count, its total (None for a number) and how
-    many fall short (None where that is the total less the count: one test a row, not two)."""
-    out: dict[str, tuple[Any, ...]] = {}
-    for key in INCIDENT_FIGURES:
-        parts = m.parts(key)
-        assert parts is not None
-        if key == "completion":
-            out[key] = (_sum(col(S.answered)), _sum(col(S.applicable)), _n(parts.short))
-        elif key in CHILD_SHARES:
-            whole, part = CHILD_SHARES[key]
-            out[key] = (_sum(col(part)), _sum(col(whole)), _n(parts.short))
-        elif key in NUMBERS:
-            out[key] = (_n(parts.met), None, _n(parts.short))
-        else:  # each incident meets it or falls short: the short ones are the rest
-            out[key] = (_n(parts.met), _n(parts.all), None)
+def _from_counts(c: dict[str, int]) -> dict[str, Figure]:
+    """Each incident figure of one roll-up group (app/coaching/rollup_tables.py's counts)."""
+    out = {
+        "incidents": Figure("incidents", c["incidents"]),
+        "no_child": Figure("no_child", c["no_child"]),
+        "after_shift": Figure("after_shift", c["after_shift"]),
+        "to_submission": Figure("to_submission", c["timed"], short=c["after_shift"]),
+        "completion": Figure(
+            "completion", c["answered"], c["applicable"], short=c["completion_short"]
+        ),
+    }
+    for key in ("child_identified", "referrals"):
+        out[key] = Figure(key, c[key], c["incidents"], short=c["incidents"] - c[key])
+    for key in REFERRAL_SHARES:
+        out[key] = Figure(key, c[key], c["submitted"], short=c["submitted"] - c[key])
+    for key, (whole, part) in SHARES.items():
+        out[key] = Figure(key, c[part], c[whole], short=c[key + "_short"])
     return out
 
 
@@ -114,14 +111,39 @@ class Tally:
     by_week: dict[int, dict[str, Figure]] = field(default_factory=dict)
 
 
-def _week_index(starts: Sequence[datetime]) -> ColumnElement[int]:
-    """Which week an incident was started in: the index of the first week starting after it,
-    less one (``starts`` are each week's end, in order)."""
-    if not starts:
+def _week_index(ends: Sequence[datetime]) -> ColumnElement[int]:
+    """Which week a roll-up day falls in: the index of the first week ending after it
+    (``ends`` are each week's end, in order)."""
+    if not ends:
         return literal(0)
+    day = daily_tally.c.day
     return case(
-        *((col(Incident.created_at) < end, n) for n, end in enumerate(starts)),
-        else_=len(starts) - 1,
+        *((day < end.astimezone(UTC).date(), n) for n, end in enumerate(ends)),
+        else_=len(ends) - 1,
+    )
+
+
+def _within(table: Any, scope: Scope, period: Period) -> list[ColumnElement[bool]]:
+    """A roll-up table's rows of the scope and period (its days are the incidents' starts)."""
+    found = [
+        table.c.team_id.in_(scope.team_ids),
+        table.c.day >= period.start,
+        table.c.day <= period.end,
+    ]
+    if scope.officer_id is not None:
+        found.append(table.c.officer_id == scope.officer_id)
+    return found
+
+
+def _rolled(scope: Scope, period: Period, week_ends: Sequence[datetime]) -> Select[Any]:
+    """The roll-up's counts of the scope and period, by team, week and incident type: its cost
+    grows with days x teams x officers x types, not with incidents."""
+    d = daily_tally.c
+    keys = (d.team_id, _week_index(week_ends), d.incident_type)
+    return (
+        select(*keys, *(func.sum(d[name]) for name in COUNTS))
+        .where(*_within(daily_tally, scope, period))
+        .group_by(*keys)
     )
 
 
@@ -133,23 +155,15 @@ def tally(
     now: datetime,
     week_ends: Sequence[datetime] = (),
 ) -> Tally:
-    """Every figure of the view; ``week_ends`` (each week's end, in order) splits it by week."""
+    """Every figure of the view; ``week_ends`` (each week's end, in order) splits it by week.
+    What officers changed since the worker last folded is counted first, so it is exact."""
+    rollup.catch_up(session)
     quick_plans(session)
-    m = Measures(now)
-    columns = _columns(m)
-    selected: list[Any] = [col(Incident.team_id), _week_index(week_ends), col(S.incident_type)]
-    for sql in columns.values():
-        selected += [c for c in sql if c is not None]
-    base = scoped(select(col(Incident.id)), scope, period)
-    query = base.with_only_columns(*selected).group_by(*selected[:3])
     out = Tally()
-    for team, week, kind, *values in session.execute(query):
-        row: dict[str, Figure] = {}
-        for key, (_, total, short) in columns.items():
-            count = int(values.pop(0))
-            out_of = None if total is None else int(values.pop(0))
-            rest = (out_of or 0) - count if short is None else int(values.pop(0))
-            row[key] = Figure(key, count, out_of, short=rest)
+    reviewed = dict.fromkeys(REVIEW_COUNTS, 0)
+    for team, week, kind, *values in session.execute(_rolled(scope, period, week_ends)):
+        counts = {n: int(v or 0) for n, v in zip(COUNTS, values, strict=True)}
+        row = _from_counts(counts)
         for target in (
             out.figures,
             out.by_team.setdefault(team, empty()),
@@ -158,43 +172,41 @@ def tally(
             for key, figure in row.items():
                 target[key].add(figure)
         out.figures.setdefault("type." + kind, Figure("type." + kind)).add(row["incidents"])
-    out.figures["to_submission"].hours = _hours(
-        median(session, base.with_only_columns(m.to_submission_ms).where(m.timed))
+        for key in REVIEW_COUNTS:
+            reviewed[key] += counts[key]
+    t = incident_tally.c
+    times = select(t.to_submission_ms).where(
+        *_within(incident_tally, scope, period), t.to_submission_ms.is_not(None)
     )
-    _reviews(session, base, now, out.figures)
+    out.figures["to_submission"].hours = _hours(median(session, times))
+    _reviews(session, scope, period, now, reviewed, out.figures)
     return out
 
 
-def _reviews(session: Session, base: Select[Any], now: datetime, found: dict[str, Figure]) -> None:
-    """Time to review and overdue reviews: one row a referral version (each review worked out
-    once, in a materialised CTE)."""
-    v: Any = aliased(ReferralVersion)
-    reviews = (
-        base.with_only_columns(
-            v.submitted_at.label("submitted_at"),
-            v.officer_grade.label("grade"),
-            review_ended(v).label("ended"),
-            case((v.version == col(R.version), 1), else_=0).label("current"),
-        )
-        .join(v, v.referral_id == col(R.id))
-        .cte("reviews")
-        .prefix_with("MATERIALIZED")
+def _reviews(
+    session: Session,
+    scope: Scope,
+    period: Period,
+    now: datetime,
+    reviewed: dict[str, int],
+    found: dict[str, Figure],
+) -> None:
+    """Time to review (the median, over the period's ended reviews from one index) and overdue
+    reviews: those ended, from the roll-up, and those waiting now (few), counted against now."""
+    r = review_tally.c
+    spans = select(r.review_ms).where(
+        *_within(review_tally, scope, period), r.review_ms.is_not(None)
     )
-    c = reviews.c
-    f = lateness(c.submitted_at, c.grade, c.ended, c.current == 1, now)
-    spans = select(ms_between(c.submitted_at, c.ended)).where(c.ended.is_not(None))
-    reviewed, counted, late, on_time, middle = session.execute(
-        select(
-            func.count(c.ended),
-            _n(f.counted),
-            _n(f.late),
-            _n(and_(f.counted, not_(f.late))),
-            median_of(spans),
+    found["to_review"] = Figure("to_review", reviewed["reviewed"])
+    found["to_review"].hours = _hours(median(session, spans))
+    waiting, late = session.execute(
+        select(func.count(), _n(r.due_at < instant(now))).where(
+            *_within(review_tally, scope, period), r.waiting.is_(True)
         )
     ).one()
-    found["to_review"] = Figure("to_review", int(reviewed))
-    found["to_review"].hours = _hours(number(middle))
-    found["overdue"] = Figure("overdue", int(late), int(counted), short=int(on_time))
+    counted = reviewed["reviewed"] + int(waiting)
+    overdue = reviewed["reviewed_late"] + int(late)
+    found["overdue"] = Figure("overdue", overdue, counted, short=counted - overdue)
 
 
 def compute(*, session: Session, scope: Scope, period: Period, now: datetime) -> dict[str, Figure]:

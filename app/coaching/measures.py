@@ -35,20 +35,24 @@ def _ms(span: timedelta) -> int:
     return int(span.total_seconds() * 1000)
 
 
-def scoped(query: Select[Any], scope: Scope, period: Period) -> Select[Any]:
-    """The incidents of the scope started in the period, with their summaries, referrals and
-    the referrals' first and latest versions (each an index seek: no subquery a row)."""
-    query = (
+def joined(query: Select[Any]) -> Select[Any]:
+    """Incidents with their summaries, referrals and the referrals' first and latest versions
+    (each an index seek: no subquery a row)."""
+    return (
         query.select_from(I)
         .join(S, col(S.incident_id) == col(I.id))
         .outerjoin(R, col(R.incident_id) == col(I.id))
         .outerjoin(V1, and_(V1.referral_id == col(R.id), V1.version == 1))
         .outerjoin(VL, and_(VL.referral_id == col(R.id), VL.version == col(R.version)))
-        .where(
-            col(I.team_id).in_(scope.team_ids),
-            col(I.created_at) >= period.since,
-            col(I.created_at) < period.until,
-        )
+    )
+
+
+def scoped(query: Select[Any], scope: Scope, period: Period) -> Select[Any]:
+    """The incidents of the scope started in the period (see ``joined``)."""
+    query = joined(query).where(
+        col(I.team_id).in_(scope.team_ids),
+        col(I.created_at) >= period.since,
+        col(I.created_at) < period.until,
     )
     if scope.officer_id is not None:
         query = query.where(col(I.officer_id) == scope.officer_id)

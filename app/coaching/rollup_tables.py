@@ -1,0 +1,84 @@
+"""The dashboard's daily roll-up: for each team, day (UTC, the incident's start), officer and
+incident type, every count the figures add up (``daily_tally``); what each incident adds to it
+now (``incident_tally``), so a change moves exactly the incident's old contribution out and its
+new one in; and one row a referral version for the review figures that cannot be added up
+(``review_tally``: the median time to review, reviews waiting now). app/coaching/rollup.py
+keeps all three current; app/coaching/rollup_sources.py works each incident's rows out."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Uuid,
+)
+from sqlmodel import SQLModel
+
+from app.models_base import UTCDateTime
+
+# Each count a figure adds up: of incidents, children, prompts, or (the last two) reviews.
+INCIDENT_COUNTS = (
+    "incidents", "no_child", "child_identified", "referrals", "submitted", "timed",
+    "after_shift", "returned", "officer_below", "supervisor_changed", "applicable", "answered",
+    "completion_short", "spoken_to", "words", "alone", "seen_applies", "seen",
+    "demeanour_applies", "demeanour", "voice_words_short", "spoken_alone_short", "seen_short",
+    "demeanour_short",
+)  # fmt: skip
+REVIEW_COUNTS = ("reviewed", "reviewed_late")  # versions whose review ended; of those, late
+COUNTS = INCIDENT_COUNTS + REVIEW_COUNTS
+KEY = ("team_id", "day", "officer_id", "incident_type")
+
+
+def _counters() -> list[Column[int]]:
+    return [Column(name, Integer, nullable=False) for name in COUNTS]
+
+
+daily_tally = Table(
+    "daily_tally",
+    SQLModel.metadata,
+    Column("team_id", Uuid, ForeignKey("team.id"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("officer_id", Uuid, ForeignKey("app_user.id"), primary_key=True),
+    Column("incident_type", String(60), primary_key=True),
+    *_counters(),
+)
+
+# No foreign key to the incident: its rows outlive the incident's deletion in the same flush,
+# long enough to take its contribution out of the roll-up.
+incident_tally = Table(
+    "incident_tally",
+    SQLModel.metadata,
+    Column("incident_id", Uuid, primary_key=True),
+    Column("team_id", Uuid, nullable=True),  # an incident without a team is in no scope
+    Column("day", Date, nullable=False),
+    Column("officer_id", Uuid, nullable=False),
+    Column("incident_type", String(60), nullable=False),
+    # From the incident to its first submission, when both times are known (for the median).
+    Column("to_submission_ms", BigInteger, nullable=True),
+    *_counters(),
+    # The median reads the period's times from the index alone.
+    Index("ix_incident_tally_to_submission", "team_id", "day", "officer_id", "to_submission_ms"),
+)
+
+review_tally = Table(
+    "review_tally",
+    SQLModel.metadata,
+    Column("incident_id", Uuid, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("team_id", Uuid, nullable=True),
+    Column("day", Date, nullable=False),
+    Column("officer_id", Uuid, nullable=False),
+    Column("review_ms", BigInteger, nullable=True),  # from submission to the review's end
+    Column("waiting", Boolean, nullable=False),  # the latest version, its review not ended
+    Column("due_at", UTCDateTime, nullable=False),  # when its review is due
+    Column("late", Boolean, nullable=False),  # its review ended after it was due
+    Index("ix_review_tally_reviewed", "team_id", "day", "officer_id", "review_ms"),
+    Index("ix_review_tally_waiting", "waiting", "team_id", "day", "officer_id", "due_at"),
+)
