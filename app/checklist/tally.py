@@ -128,8 +128,10 @@ def claim(conn: Connection, limit: int) -> list[uuid.UUID]:
     return list(claimed.scalars())
 
 
-def marked(conn: Connection) -> list[uuid.UUID]:
-    return list(conn.execute(select(SUMMARY.c.incident_id).where(SUMMARY.c.recount)).scalars())
+def marked(conn: Connection, limit: int | None = None) -> list[uuid.UUID]:
+    """Marked incidents (``limit`` of them): a read of the mark's partial index."""
+    query = select(SUMMARY.c.incident_id).where(SUMMARY.c.recount).limit(limit)
+    return list(conn.execute(query).scalars())
 
 
 def unmark_all(conn: Connection) -> None:

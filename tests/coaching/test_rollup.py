@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from alembic import command
 from sqlalchemy import Connection, Engine, select
 from sqlmodel import Session
 
+from app import worker
 from app.accounts.models import User
 from app.checklist import service as checklist
 from app.checklist import tally
@@ -24,6 +26,7 @@ from app.checklist.models import Incident
 from app.coaching import rollup
 from app.coaching.rollup_tables import COUNTS, KEY, daily_tally, incident_tally, review_tally
 from app.referrals.models import DecisionKind, ReviewDecision
+from app.referrals.transport import FolderTransport
 from app.review import service as review
 from tests.checklist.builders import complete_answers
 from tests.checklist.test_flow import add_child, put, start
@@ -303,3 +306,16 @@ def test_the_migration_fills_the_roll_up_from_stored_incidents(fresh_engine: Eng
     with Session(fresh_engine) as session:
         assert marked(session.connection()) == 0  # counted by the migration, not left marked
         assert check(session) == kept
+
+
+def test_the_worker_folds_what_officers_changed(fresh_engine: Engine, tmp_path: Path) -> None:
+    with Session(fresh_engine) as session:
+        data.build(session)
+        session.commit()
+        assert marked(session.connection()) > 0
+    worker.run(engine=fresh_engine, transport=FolderTransport(tmp_path), once=True)
+    with Session(fresh_engine) as session:
+        conn = session.connection()
+        assert marked(conn) == 0
+        assert total(held(conn), "incidents") == len(afresh(conn))
+        check(session)
