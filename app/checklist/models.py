@@ -53,7 +53,7 @@ class IncidentSummary(SQLModel, table=True):
         Index(
             "ix_incident_summary_recount",
             "incident_id",
-            sqlite_where=text("recount"),
+            sqlite_where=text("recount = 1"),  # as SQLAlchemy writes the test
             postgresql_where=text("recount"),
         ),
     )

@@ -47,9 +47,9 @@ def joined(query: Select[Any]) -> Select[Any]:
     )
 
 
-def scoped(query: Select[Any], scope: Scope, period: Period) -> Select[Any]:
-    """The incidents of the scope started in the period (see ``joined``)."""
-    query = joined(query).where(
+def within(query: Select[Any], scope: Scope, period: Period) -> Select[Any]:
+    """Only the incidents of the scope started in the period."""
+    query = query.where(
         col(I.team_id).in_(scope.team_ids),
         col(I.created_at) >= period.since,
         col(I.created_at) < period.until,
@@ -57,6 +57,17 @@ def scoped(query: Select[Any], scope: Scope, period: Period) -> Select[Any]:
     if scope.officer_id is not None:
         query = query.where(col(I.officer_id) == scope.officer_id)
     return query
+
+
+def scoped(query: Select[Any], scope: Scope, period: Period) -> Select[Any]:
+    """The incidents of the scope started in the period (see ``joined``)."""
+    return within(joined(query), scope, period)
+
+
+def summarised(query: Select[Any], scope: Scope, period: Period) -> Select[Any]:
+    """The incidents of the scope started in the period, with their summaries only (for lists
+    that need nothing of the referral)."""
+    return within(query.select_from(I).join(S, col(S.incident_id) == col(I.id)), scope, period)
 
 
 def _rank(grade: Any) -> ColumnElement[int]:

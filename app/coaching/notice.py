@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.checklist.facts import CHILD_TYPES, normalise_address
 from app.checklist.models import Incident, IncidentStatus, IncidentSummary
-from app.coaching.measures import SHIFT, scoped
+from app.coaching.measures import SHIFT, summarised
 from app.coaching.scope import Period, Scope
 from app.referrals.models import Referral
 
@@ -31,14 +31,14 @@ def read(
     session: Session, ids: Select[Any], limit: int | None = None, offset: int = 0
 ) -> list[Incident]:
     """The incidents whose ids the query selects, oldest first (``limit`` of them from
-    ``offset``; all without a limit)."""
-    query = (
-        select(Incident)
-        .where(col(Incident.id).in_(ids.scalar_subquery()))
-        .order_by(col(Incident.created_at), col(Incident.id))
-        .offset(offset)
-        .limit(limit)
-    )
+    ``offset``; all without a limit). A page is chosen among the ids (an index's columns)
+    before any incident is read."""
+    order = (col(Incident.created_at), col(Incident.id))
+    if limit is None and not offset:
+        chosen: Any = ids.subquery()
+    else:
+        chosen = ids.order_by(*order).offset(offset).limit(limit).subquery()
+    query = select(Incident).join(chosen, col(Incident.id) == chosen.c.id).order_by(*order)
     return list(session.exec(query))
 
 
@@ -47,7 +47,7 @@ def count(session: Session, ids: Select[Any]) -> int:
 
 
 def closed_without_child(scope: Scope, period: Period) -> Select[Any]:
-    return scoped(select(col(Incident.id)), scope, period).where(
+    return summarised(select(col(Incident.id)), scope, period).where(
         col(Incident.status) == IncidentStatus.NO_CHILD.value,
         col(S.incident_type).in_(sorted(CHILD_TYPES)),
     )
@@ -57,7 +57,7 @@ def stale_drafts(scope: Scope, period: Period, now: datetime) -> Select[Any]:
     """Drafts not submitted a shift (10 hours) after the incident (or, without its time, after
     the draft was started)."""
     happened = func.coalesce(col(S.incident_time), col(Incident.created_at))
-    return scoped(select(col(Incident.id)), scope, period).where(
+    return summarised(select(col(Incident.id)), scope, period).where(
         col(Incident.status) == IncidentStatus.DRAFT.value, happened < now - SHIFT
     )
 
@@ -72,29 +72,31 @@ def households(*, session: Session, scope: Scope, period: Period) -> list[Househ
     """Addresses with 3+ referrals submitted in the 90 days to the period's end."""
     if not scope.team_ids:
         return []
-    # The scope's referrals of the 90 days (by the referral's team and time: an index range).
-    window = [
-        col(Referral.team_id).in_(scope.team_ids),
-        col(Referral.created_at) >= period.until - HOUSEHOLD_WINDOW,
-        col(Referral.created_at) < period.until,
-        col(S.address_key).is_not(None),
-    ]
-    if scope.officer_id is not None:
-        window.append(col(Referral.officer_id) == scope.officer_id)
-    busy = (
-        select(col(S.address_key))
-        .join(Referral, col(Referral.incident_id) == col(S.incident_id))
-        .where(*window)
-        .group_by(col(S.address_key))
-        .having(func.count() >= HOUSEHOLD_REFERRALS)
-    )
-    query = (
-        select(Incident, col(S.address_key))
-        .select_from(Referral)
+    # The scope's referrals of the 90 days (by the referral's team and time: an index range),
+    # each with how many of them share its address: one pass, then only those incidents read.
+    window = (
+        select(
+            col(Referral.incident_id).label("incident_id"),
+            col(Referral.created_at).label("referred_at"),
+            col(S.address_key).label("address_key"),
+            func.count().over(partition_by=col(S.address_key)).label("referrals"),
+        )
         .join(S, col(S.incident_id) == col(Referral.incident_id))
-        .join(Incident, col(Incident.id) == col(Referral.incident_id))
-        .where(*window, col(S.address_key).in_(busy.scalar_subquery()))
-        .order_by(col(Referral.created_at))
+        .where(
+            col(Referral.team_id).in_(scope.team_ids),
+            col(Referral.created_at) >= period.until - HOUSEHOLD_WINDOW,
+            col(Referral.created_at) < period.until,
+            col(S.address_key).is_not(None),
+        )
+    )
+    if scope.officer_id is not None:
+        window = window.where(col(Referral.officer_id) == scope.officer_id)
+    busy = window.subquery()
+    query = (
+        select(Incident, busy.c.address_key)
+        .join(busy, col(Incident.id) == busy.c.incident_id)
+        .where(busy.c.referrals >= HOUSEHOLD_REFERRALS)
+        .order_by(busy.c.referred_at, col(Incident.id))
     )
     groups: dict[str, list[Incident]] = defaultdict(list)
     for incident, key in session.exec(query):

@@ -24,8 +24,15 @@ from sqlmodel import Session, col
 
 from app.checklist import tally
 from app.checklist.models import Incident
-from app.coaching.rollup_sources import contribution, fresh_row, reviews
-from app.coaching.rollup_tables import COUNTS, KEY, daily_tally, incident_tally, review_tally
+from app.coaching.rollup_sources import contribution, decisions, fresh_row, reviews
+from app.coaching.rollup_tables import (
+    COUNTS,
+    KEY,
+    daily_tally,
+    decision_tally,
+    incident_tally,
+    review_tally,
+)
 from app.referrals.models import Referral, ReferralVersion, ReviewDecision
 
 Key = tuple[Any, ...]  # team, day, officer, incident type
@@ -51,8 +58,17 @@ def add_to(deltas: dict[Key, list[int]], values: Mapping[str, Any], sign: int) -
         found[n] += sign * values[name]
 
 
+# Each incident's rows in other tables, kept under these keys of its tally row.
+BESIDE = {"reviews": review_tally, "decisions": decision_tally}
+
+
+def _by_decision(row: Mapping[str, Any]) -> str:
+    return str(row["decision_id"])
+
+
 def afresh(conn: Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
-    """These incidents' tally rows now, each with its review rows under ``"reviews"``."""
+    """These incidents' tally rows now, each with its review rows under ``"reviews"`` and its
+    decisions under ``"decisions"`` (by decision id)."""
     found = {
         row[0]: fresh_row(row)
         for row in conn.execute(contribution().where(col(Incident.id).in_(ids)))
@@ -62,6 +78,8 @@ def afresh(conn: Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[s
         row.setdefault("reviews", []).append(review)
         row["reviewed"] += review["review_ms"] is not None
         row["reviewed_late"] += review["late"]
+    for decision in sorted(decisions(conn, ids), key=_by_decision):
+        found[decision["incident_id"]].setdefault("decisions", []).append(decision)
     return found
 
 
@@ -83,7 +101,7 @@ def move(conn: Connection, deltas: Mapping[Key, Sequence[int]]) -> None:
         )
 
 
-def _held(conn: Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+def stored(conn: Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
     """What the roll-up holds for these incidents, their rows locked until the commit."""
     t, r = incident_tally, review_tally
     query = select(t).where(t.c.incident_id.in_(ids)).order_by(t.c.incident_id).with_for_update()
@@ -92,6 +110,13 @@ def _held(conn: Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[st
     for row in conn.execute(by_version).mappings():
         if row["incident_id"] in held:
             held[row["incident_id"]].setdefault("reviews", []).append(dict(row))
+    d = decision_tally
+    for row in conn.execute(select(d).where(d.c.incident_id.in_(ids))).mappings():
+        if row["incident_id"] in held:
+            held[row["incident_id"]].setdefault("decisions", []).append(dict(row))
+    for found in held.values():
+        if "decisions" in found:
+            found["decisions"].sort(key=_by_decision)
     return held
 
 
@@ -100,16 +125,22 @@ def _store(conn: Connection, rows: Mapping[uuid.UUID, dict[str, Any] | None]) ->
     if not rows:
         return
     ids = sorted(rows)
-    conn.execute(delete(review_tally).where(review_tally.c.incident_id.in_(ids)))
-    conn.execute(delete(incident_tally).where(incident_tally.c.incident_id.in_(ids)))
-    kept = [row for row in rows.values() if row is not None]
-    if kept:
-        conn.execute(
-            incident_tally.insert(), [{k: v for k, v in r.items() if k != "reviews"} for r in kept]
-        )
-    versions = [review for row in kept for review in row.get("reviews", [])]
-    if versions:
-        conn.execute(review_tally.insert(), versions)
+    for table in (*BESIDE.values(), incident_tally):
+        conn.execute(delete(table).where(table.c.incident_id.in_(ids)))
+    _insert_rows(conn, [row for row in rows.values() if row is not None])
+
+
+def _insert_rows(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert these incidents' tally rows and the rows beside them."""
+    if not rows:
+        return
+    conn.execute(
+        incident_tally.insert(), [{k: v for k, v in r.items() if k not in BESIDE} for r in rows]
+    )
+    for key, table in BESIDE.items():
+        beside = [one for row in rows for one in row.get(key, [])]
+        if beside:
+            conn.execute(table.insert(), beside)
 
 
 def recount(conn: Connection, incident_ids: Iterable[uuid.UUID]) -> None:
@@ -117,7 +148,7 @@ def recount(conn: Connection, incident_ids: Iterable[uuid.UUID]) -> None:
     ids = sorted(set(incident_ids))
     if not ids:
         return
-    held, now = _held(conn, ids), afresh(conn, ids)
+    held, now = stored(conn, ids), afresh(conn, ids)
     deltas: dict[Key, list[int]] = {}
     changed: dict[uuid.UUID, dict[str, Any] | None] = {}
     for incident_id in ids:
@@ -210,13 +241,7 @@ def backfill(conn: Connection) -> None:
         if not ids:
             break
         rows = afresh(conn, ids)
-        conn.execute(
-            incident_tally.insert(),
-            [{k: v for k, v in row.items() if k != "reviews"} for row in rows.values()],
-        )
-        versions = [review for row in rows.values() for review in row.get("reviews", [])]
-        if versions:
-            conn.execute(review_tally.insert(), versions)
+        _insert_rows(conn, list(rows.values()))
         for row in rows.values():
             add_to(deltas, row, 1)
         last = ids[-1]

@@ -1,6 +1,6 @@
 """Each incident's rows of the roll-up (app/coaching/rollup_tables.py), worked out afresh by
-SQL with the figures' own conditions (app/coaching/measures.py): its key and counts, and one
-row a referral version for the reviews."""
+SQL with the figures' own conditions (app/coaching/measures.py): its key and counts, one row a
+referral version for the reviews, and one row a supervisor's decision for the quality roll-up."""
 
 from __future__ import annotations
 
@@ -26,9 +26,12 @@ from app.coaching.measures import (
     lateness,
     review_ended,
 )
-from app.coaching.rollup_tables import INCIDENT_COUNTS
+from app.coaching.rollup_tables import INCIDENT_COUNTS, MARK_COLUMNS
 from app.coaching.sql import ms_between
-from app.referrals.models import ReferralVersion
+from app.referrals.models import Referral, ReferralVersion, ReviewDecision
+from app.review.quality import CRITERIA
+
+MARK = {"yes": 1, "no": 0}  # anything else (does not apply, no check) is NULL
 
 
 def _name(column: Any) -> str:
@@ -143,6 +146,41 @@ def reviews(conn: Connection, incident_ids: Iterable[uuid.UUID]) -> list[dict[st
                 "waiting": bool(latest) and span is None,
                 "due_at": submitted + DUE_AFTER.get(grade, DUE_DEFAULT),
                 "late": bool(slow),
+            }
+        )
+    return found
+
+
+def decisions(conn: Connection, incident_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
+    """One row a review decision on these incidents' referrals, with its marks and when the
+    next decision on the same version superseded it."""
+    d: Any = ReviewDecision
+    picked = (col(Referral.incident_id), col(Referral.team_id), col(Referral.officer_id))
+    query = (
+        select(*picked, d.referral_id, d.version, d.at, d.id, d.quality)
+        .join(Referral, col(Referral.id) == d.referral_id)
+        .where(col(Referral.incident_id).in_(list(incident_ids)))
+        .order_by(d.referral_id, d.version, d.at, d.id)
+    )
+    found: list[dict[str, Any]] = []
+    before: tuple[Any, ...] | None = None
+    for incident_id, team, officer, referral, version, at, decision, quality in conn.execute(query):
+        if before == (referral, version):
+            found[-1]["superseded_at"] = at  # a later decision on the same version
+        before = (referral, version)
+        marks = quality if isinstance(quality, dict) else {}
+        found.append(
+            {
+                "decision_id": decision,
+                "incident_id": incident_id,
+                "team_id": team,
+                "officer_id": officer,
+                "at": at,
+                "superseded_at": None,
+                **{
+                    name: MARK.get(marks.get(c)) if isinstance(marks.get(c), str) else None
+                    for name, c in zip(MARK_COLUMNS, CRITERIA, strict=True)
+                },
             }
         )
     return found

@@ -2,8 +2,9 @@
 incident type, every count the figures add up (``daily_tally``); what each incident adds to it
 now (``incident_tally``), so a change moves exactly the incident's old contribution out and its
 new one in; and one row a referral version for the review figures that cannot be added up
-(``review_tally``: the median time to review, reviews waiting now). app/coaching/rollup.py
-keeps all three current; app/coaching/rollup_sources.py works each incident's rows out."""
+(``review_tally``: the median time to review, reviews waiting now); and one row a supervisor's
+decision with its quality check's marks (``decision_tally``). app/coaching/rollup.py keeps
+them current; app/coaching/rollup_sources.py works each incident's rows out."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Table,
     Uuid,
@@ -22,6 +24,7 @@ from sqlalchemy import (
 from sqlmodel import SQLModel
 
 from app.models_base import UTCDateTime
+from app.review.quality import CRITERIA
 
 # Each count a figure adds up: of incidents, children, prompts, or (the last two) reviews.
 INCIDENT_COUNTS = (
@@ -81,4 +84,24 @@ review_tally = Table(
     Column("late", Boolean, nullable=False),  # its review ended after it was due
     Index("ix_review_tally_reviewed", "team_id", "day", "officer_id", "review_ms"),
     Index("ix_review_tally_waiting", "waiting", "team_id", "day", "officer_id", "due_at"),
+)
+
+# Each criterion's mark: 1 yes, 0 no, NULL does not apply (or the decision had no check).
+MARK_COLUMNS = tuple(f"q_{criterion}" for criterion in CRITERIA)
+
+# A supervisor's decision, with when the next decision on the same referral version was taken
+# (by time, then id): the quality roll-up counts a version's latest decision within a period,
+# which is one decided in it and not superseded before its end. The index holds every column
+# the roll-up reads (team, time, supersession, officer, marks): it never reads the table.
+decision_tally = Table(
+    "decision_tally",
+    SQLModel.metadata,
+    Column("decision_id", Uuid, primary_key=True),
+    Column("incident_id", Uuid, nullable=False, index=True),
+    Column("team_id", Uuid, nullable=True),  # the referral's team and officer
+    Column("officer_id", Uuid, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("superseded_at", UTCDateTime, nullable=True),
+    *(Column(name, SmallInteger, nullable=True) for name in MARK_COLUMNS),
+    Index("ix_decision_tally_scope", "team_id", "at", "superseded_at", "officer_id", *MARK_COLUMNS),
 )

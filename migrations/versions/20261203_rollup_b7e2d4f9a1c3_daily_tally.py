@@ -1,5 +1,6 @@
 """the dashboard's daily roll-up (per team, day, officer and incident type), what each
-incident adds to it, and a row a referral version for the review medians, filled from every
+incident adds to it, a row a referral version for the review medians and a row a decision for
+the quality roll-up, filled from every
 existing incident; the summary's mark for incidents to count again
 
 Revision ID: b7e2d4f9a1c3
@@ -28,6 +29,13 @@ COUNTS = (
     "demeanour_applies", "demeanour", "voice_words_short", "spoken_alone_short", "seen_short",
     "demeanour_short", "reviewed", "reviewed_late",
 )  # fmt: skip
+
+
+CRITERIA = (
+    "child_seen", "spoken_alone", "words_recorded", "demeanour_recorded", "immediate_safety",
+    "s46_considered", "crime_recorded", "da_risk_tool", "encompass",
+)  # fmt: skip
+MARKS = tuple(f"q_{c}" for c in CRITERIA)
 
 
 def _counters() -> list[sa.Column[int]]:
@@ -87,6 +95,25 @@ def upgrade() -> None:
         "review_tally",
         ["waiting", "team_id", "day", "officer_id", "due_at"],
     )
+    op.create_table(
+        "decision_tally",
+        sa.Column("decision_id", sa.Uuid(), nullable=False),
+        sa.Column("incident_id", sa.Uuid(), nullable=False),
+        sa.Column("team_id", sa.Uuid(), nullable=True),
+        sa.Column("officer_id", sa.Uuid(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("superseded_at", sa.DateTime(timezone=True), nullable=True),
+        *(sa.Column(name, sa.SmallInteger(), nullable=True) for name in MARKS),
+        sa.PrimaryKeyConstraint("decision_id", name=op.f("pk_decision_tally")),
+    )
+    op.create_index(
+        op.f("ix_decision_tally_incident_id"), "decision_tally", ["incident_id"], unique=False
+    )
+    op.create_index(
+        "ix_decision_tally_scope",
+        "decision_tally",
+        ["team_id", "at", "superseded_at", "officer_id", *MARKS],
+    )
     op.add_column(
         "incident_summary",
         sa.Column("recount", sa.Boolean(), nullable=False, server_default=sa.false()),
@@ -95,7 +122,7 @@ def upgrade() -> None:
         "ix_incident_summary_recount",
         "incident_summary",
         ["incident_id"],
-        sqlite_where=sa.text("recount"),
+        sqlite_where=sa.text("recount = 1"),
         postgresql_where=sa.text("recount"),
     )
     from app.coaching.rollup import backfill
@@ -104,6 +131,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_decision_tally_scope", table_name="decision_tally")
+    op.drop_index(op.f("ix_decision_tally_incident_id"), table_name="decision_tally")
+    op.drop_table("decision_tally")
     op.drop_index("ix_incident_summary_recount", table_name="incident_summary")
     with op.batch_alter_table("incident_summary") as batch:
         batch.drop_column("recount")

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from app.coaching import quality
 from app.coaching.models import AuditCase, AuditSample, AuditScore, ScopeKind, Score
@@ -188,3 +190,50 @@ def test_the_dashboard_shows_checks_beside_the_audit(
     }
     assert "Supervisors&#39; quality checks met in each team (%)</title>" in html
     assert f"{checked.a.name}: 69.2%" in html
+
+
+def _ranked_in_sql(session: Session, scope: Scope, period: Period) -> tuple[int, int]:
+    """The roll-up worked out straight from the decisions, as before there was a roll-up:
+    rank each version's decisions within the period, keep the latest, read its marks."""
+    latest = (
+        sa_select(
+            col(ReviewDecision.quality).label("quality"),
+            func.row_number()
+            .over(
+                partition_by=(col(ReviewDecision.referral_id), col(ReviewDecision.version)),
+                order_by=(col(ReviewDecision.at).desc(), col(ReviewDecision.id).desc()),
+            )
+            .label("n"),
+        )
+        .join(Referral, col(Referral.id) == col(ReviewDecision.referral_id))
+        .where(
+            col(ReviewDecision.at) >= period.since,
+            col(ReviewDecision.at) < period.until,
+            col(Referral.team_id).in_(scope.team_ids),
+        )
+        .subquery()
+    )
+    met = scored = 0
+    for (found,) in session.execute(sa_select(latest.c.quality).where(latest.c.n == 1)):
+        marked = [found.get(c) for c in CRITERIA] if isinstance(found, dict) else []
+        met += marked.count("yes")
+        scored += marked.count("yes") + marked.count("no")
+    return met, scored
+
+
+def test_the_roll_up_agrees_with_ranking_the_decisions_for_every_window(
+    session: Session, checked: World
+) -> None:
+    """Every window of 1, 3 and 10 days in November, whichever decisions it cuts between."""
+    scope = checked.force()
+    seen = set()
+    for length in (1, 3, 10):
+        for first in range(1, 26):
+            period = Period(
+                "custom", date(2026, 11, first), date(2026, 11, first) + timedelta(days=length - 1)
+            )
+            result = quality.roll_up(session=session, scope=scope, period=period)
+            found = (result.overall.met, result.overall.scored)
+            assert found == _ranked_in_sql(session, scope, period), period
+            seen.add(found)
+    assert len(seen) > 3  # the windows cut the decisions in several ways

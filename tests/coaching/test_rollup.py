@@ -24,7 +24,7 @@ from app.checklist import service as checklist
 from app.checklist import tally
 from app.checklist.models import Incident
 from app.coaching import rollup
-from app.coaching.rollup_tables import COUNTS, KEY, daily_tally, incident_tally, review_tally
+from app.coaching.rollup_tables import COUNTS, KEY, daily_tally, incident_tally
 from app.referrals.models import DecisionKind, ReviewDecision
 from app.referrals.transport import FolderTransport
 from app.review import service as review
@@ -64,11 +64,7 @@ def afresh(conn: Connection) -> dict[uuid.UUID, dict[str, Any]]:
 
 def stored(conn: Connection) -> dict[uuid.UUID, dict[str, Any]]:
     """Every incident's rows as the roll-up holds them."""
-    found = {r["incident_id"]: dict(r) for r in conn.execute(select(incident_tally)).mappings()}
-    by_version = select(review_tally).order_by(review_tally.c.incident_id, review_tally.c.version)
-    for r in conn.execute(by_version).mappings():
-        found[r["incident_id"]].setdefault("reviews", []).append(dict(r))
-    return found
+    return rollup.stored(conn, list(conn.execute(select(incident_tally.c.incident_id)).scalars()))
 
 
 def marked(conn: Connection) -> int:
@@ -319,3 +315,18 @@ def test_the_worker_folds_what_officers_changed(fresh_engine: Engine, tmp_path: 
         assert marked(conn) == 0
         assert total(held(conn), "incidents") == len(afresh(conn))
         check(session)
+
+
+def test_finding_marked_incidents_reads_the_marks_index_not_every_summary(
+    session: Session,
+) -> None:
+    """The dashboard asks before every view: at a million incidents a scan costs 60 ms."""
+    conn = session.connection()
+    query = select(tally.SUMMARY.c.incident_id).where(tally.SUMMARY.c.recount).limit(1)
+    compiled = query.compile(conn, compile_kwargs={"literal_binds": True})
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # tiny tables: make it choose
+        plan = " ".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {compiled}"))
+    else:
+        plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+    assert "ix_incident_summary_recount" in plan, plan
