@@ -178,7 +178,7 @@ def decisions(conn: Connection, incident_ids: Iterable[uuid.UUID]) -> list[dict[
                 "at": at,
                 "superseded_at": None,
                 **{
-                    name: MARK.get(marks.get(c)) if isinstance(marks.get(c), str) else None
+                    name: MARK.get(str(marks.get(c)))
                     for name, c in zip(MARK_COLUMNS, CRITERIA, strict=True)
                 },
             }
