@@ -74,7 +74,7 @@ def households(*, session: Session, scope: Scope, period: Period) -> list[Househ
         return []
     # The scope's referrals of the 90 days (by the referral's team and time: an index range),
     # each with how many of them share its address: one pass, then only those incidents read.
-    window: Select[Any] = (
+    window: Any = (
         select(
             col(Referral.incident_id).label("incident_id"),
             col(Referral.created_at).label("referred_at"),
