@@ -182,6 +182,37 @@ def check_stored(
     }
 
 
+def check_rollup(url: str) -> dict[str, Any]:
+    """How far behind the worker's roll-up was when the load stopped (incidents still marked),
+    how long the dashboard then takes to count them, and that the roll-up then counts every
+    incident of a team once."""
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from app.checklist import tally
+    from app.checklist.models import Incident
+    from app.coaching import rollup
+    from app.coaching.rollup_tables import daily_tally
+    from app.db import make_engine
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        left = len(tally.marked(session.connection()))
+        started = time.perf_counter()
+        rollup.catch_up(session)
+        took = time.perf_counter() - started
+        rolled = session.execute(select(func.sum(daily_tally.c.incidents))).scalar()
+        teamed = select(func.count()).where(Incident.team_id.is_not(None))  # type: ignore[union-attr]
+        counted = session.execute(teamed).scalar()
+    engine.dispose()
+    return {
+        "marked_when_the_load_stopped": left,
+        "dashboard_catching_up_ms": round(took * 1000, 1),
+        "incidents_rolled_up": int(rolled or 0),
+        "incidents_of_a_team": int(counted or 0),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", action="store_true", help="use DATABASE_URL (PostgreSQL)")
@@ -218,6 +249,7 @@ def main() -> None:
         "error_kinds": errors,
         "outcomes": dict(stats.outcomes),
         "stored": check_stored(url, submitted, answers),
+        "coaches_rollup": check_rollup(url),
         "machine": machine(),
     }
     print(json.dumps(figures, indent=1))

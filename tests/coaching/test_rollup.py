@@ -330,3 +330,16 @@ def test_finding_marked_incidents_reads_the_marks_index_not_every_summary(
     else:
         plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
     assert "ix_incident_summary_recount" in plan, plan
+
+
+def test_the_worker_leaves_officers_most_of_the_database_while_it_catches_up(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine
+) -> None:
+    """A full batch is followed by a pause of three times its length; once caught up, by the
+    usual wait."""
+    clock = iter([100.0, 100.2, 200.0, 200.4])
+    monkeypatch.setattr(worker.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(worker, "fold", lambda engine: rollup.FOLD)
+    assert worker.fold_pause(engine) == pytest.approx(0.6)
+    monkeypatch.setattr(worker, "fold", lambda engine: rollup.FOLD - 1)
+    assert worker.fold_pause(engine) == worker.FOLD_SECONDS
