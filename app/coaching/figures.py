@@ -27,6 +27,7 @@ from app.coaching.rollup_tables import (
     daily_tally,
     incident_tally,
     review_tally,
+    team_tally,
 )
 from app.coaching.scope import Period, Scope
 from app.coaching.sql import instant, median, quick_plans
@@ -111,12 +112,11 @@ class Tally:
     by_week: dict[int, dict[str, Figure]] = field(default_factory=dict)
 
 
-def _week_index(ends: Sequence[datetime]) -> ColumnElement[int]:
+def _week_index(day: Any, ends: Sequence[datetime]) -> ColumnElement[int]:
     """Which week a roll-up day falls in: the index of the first week ending after it
     (``ends`` are each week's end, in order)."""
     if not ends:
         return literal(0)
-    day = daily_tally.c.day
     return case(
         *((day < end.astimezone(UTC).date(), n) for n, end in enumerate(ends)),
         else_=len(ends) - 1,
@@ -137,12 +137,13 @@ def _within(table: Any, scope: Scope, period: Period) -> list[ColumnElement[bool
 
 def _rolled(scope: Scope, period: Period, week_ends: Sequence[datetime]) -> Select[Any]:
     """The roll-up's counts of the scope and period, by team, week and incident type: its cost
-    grows with days x teams x officers x types, not with incidents."""
-    d = daily_tally.c
-    keys = (d.team_id, _week_index(week_ends), d.incident_type)
+    grows with days x teams x types (x officers, for one officer's rows), not with incidents."""
+    table = daily_tally if scope.officer_id is not None else team_tally
+    d = table.c
+    keys = (d.team_id, _week_index(d.day, week_ends), d.incident_type)
     return (
         select(*keys, *(func.sum(d[name]) for name in COUNTS))
-        .where(*_within(daily_tally, scope, period))
+        .where(*_within(table, scope, period))
         .group_by(*keys)
     )
 

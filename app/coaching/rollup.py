@@ -28,10 +28,12 @@ from app.coaching.rollup_sources import contribution, decisions, fresh_row, revi
 from app.coaching.rollup_tables import (
     COUNTS,
     KEY,
+    TEAM_KEY,
     daily_tally,
     decision_tally,
     incident_tally,
     review_tally,
+    team_tally,
 )
 from app.referrals.models import Referral, ReferralVersion, ReviewDecision
 
@@ -83,22 +85,37 @@ def afresh(conn: Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[s
     return found
 
 
+def by_team(deltas: Mapping[Key, Sequence[int]]) -> dict[Key, list[int]]:
+    """The same counts added up without the officer (``team_tally``'s key)."""
+    out: dict[Key, list[int]] = {}
+    at = [KEY.index(k) for k in TEAM_KEY]
+    for key, counts in deltas.items():
+        found = out.setdefault(tuple(key[i] for i in at), [0] * len(COUNTS))
+        for n, count in enumerate(counts):
+            found[n] += count
+    return out
+
+
 def move(conn: Connection, deltas: Mapping[Key, Sequence[int]]) -> None:
-    """Add each delta to its roll-up row (made if missing), in key order (no deadlock between
-    two writers moving the same rows)."""
-    for key in sorted(deltas, key=lambda k: tuple(str(part) for part in k)):
-        counts = deltas[key]
-        if not any(counts):
-            continue
-        statement = _insert(conn, daily_tally).values(
-            **dict(zip(KEY, key, strict=True)), **dict(zip(COUNTS, counts, strict=True))
-        )
-        conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=list(KEY),
-                set_={n: daily_tally.c[n] + statement.excluded[n] for n in COUNTS},
+    """Add each delta to its roll-up rows, per officer and per team (made if missing), in key
+    order (no deadlock between two writers moving the same rows)."""
+    for table, names, moved in (
+        (daily_tally, KEY, deltas),
+        (team_tally, TEAM_KEY, by_team(deltas)),
+    ):
+        for key in sorted(moved, key=lambda k: tuple(str(part) for part in k)):
+            counts = moved[key]
+            if not any(counts):
+                continue
+            statement = _insert(conn, table).values(
+                **dict(zip(names, key, strict=True)), **dict(zip(COUNTS, counts, strict=True))
             )
-        )
+            conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=list(names),
+                    set_={n: table.c[n] + statement.excluded[n] for n in COUNTS},
+                )
+            )
 
 
 def stored(conn: Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
@@ -245,10 +262,14 @@ def backfill(conn: Connection) -> None:
         for row in rows.values():
             add_to(deltas, row, 1)
         last = ids[-1]
-    filled = [
-        dict(zip(KEY, key, strict=True)) | dict(zip(COUNTS, counts, strict=True))
-        for key, counts in deltas.items()
-    ]
-    for start in range(0, len(filled), BATCH):
-        conn.execute(daily_tally.insert(), filled[start : start + BATCH])
+    for table, names, counted in (
+        (daily_tally, KEY, deltas),
+        (team_tally, TEAM_KEY, by_team(deltas)),
+    ):
+        filled = [
+            dict(zip(names, key, strict=True)) | dict(zip(COUNTS, counts, strict=True))
+            for key, counts in counted.items()
+        ]
+        for start in range(0, len(filled), BATCH):
+            conn.execute(table.insert(), filled[start : start + BATCH])
     tally.unmark_all(conn)

@@ -59,6 +59,15 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "team_tally",
+        sa.Column("team_id", sa.Uuid(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("incident_type", sa.String(length=60), nullable=False),
+        *_counters(),
+        sa.ForeignKeyConstraint(["team_id"], ["team.id"], name=op.f("fk_team_tally_team_id_team")),
+        sa.PrimaryKeyConstraint("team_id", "day", "incident_type", name=op.f("pk_team_tally")),
+    )
+    op.create_table(
         "incident_tally",
         sa.Column("incident_id", sa.Uuid(), nullable=False),
         sa.Column("team_id", sa.Uuid(), nullable=True),
@@ -142,4 +151,5 @@ def downgrade() -> None:
     op.drop_table("review_tally")
     op.drop_index("ix_incident_tally_to_submission", table_name="incident_tally")
     op.drop_table("incident_tally")
+    op.drop_table("team_tally")
     op.drop_table("daily_tally")

@@ -24,7 +24,14 @@ from app.checklist import service as checklist
 from app.checklist import tally
 from app.checklist.models import Incident
 from app.coaching import rollup
-from app.coaching.rollup_tables import COUNTS, KEY, daily_tally, incident_tally
+from app.coaching.rollup_tables import (
+    COUNTS,
+    KEY,
+    TEAM_KEY,
+    daily_tally,
+    incident_tally,
+    team_tally,
+)
 from app.referrals.models import DecisionKind, ReviewDecision
 from app.referrals.transport import FolderTransport
 from app.review import service as review
@@ -84,6 +91,11 @@ def check(session: Session) -> dict[Any, list[int]]:
         rollup.add_to(grouped, row, 1)
     rolled = held(conn)
     assert rolled == {k: v for k, v in grouped.items() if any(v)}
+    teams = conn.execute(select(team_tally)).mappings()
+    per_team = {tuple(r[k] for k in TEAM_KEY): [int(r[c]) for c in COUNTS] for r in teams}
+    assert {k: v for k, v in per_team.items() if any(v)} == {
+        k: v for k, v in rollup.by_team(grouped).items() if any(v)
+    }
     return rolled
 
 
