@@ -1,5 +1,5 @@
 """SQL that SQLite and PostgreSQL both run: the milliseconds between two instants, and the
-median of a column (the middle row, or the mean of the middle two, by window functions)."""
+median of a column (the middle row, or the mean of the middle two)."""
 
 from __future__ import annotations
 
@@ -49,29 +49,29 @@ def instant(value: datetime) -> ColumnElement[datetime]:
     return literal(value, UTCDateTime())
 
 
-def median_of(query: Select[Any]) -> Any:
-    """The median of a one-column query's values, as a scalar subquery (NULL without any)."""
-    inner = query.subquery()
-    value = inner.c[0]
-    ranked = select(
-        value.label("v"),
-        func.row_number().over(order_by=value).label("n"),
-        func.count().over().label("c"),
-    ).subquery()
-    return (
-        select(func.avg(ranked.c.v))
-        .where(ranked.c.n.in_([(ranked.c.c + 1) // 2, (ranked.c.c + 2) // 2]))
-        .scalar_subquery()
+def median(session: Session, query: Select[Any]) -> float | None:
+    """The median of a one-column query's values: the middle one, or the mean of the middle
+    two (None without any). PostgreSQL: ``percentile_cont(0.5)``. SQLite has no such
+    aggregate: the values are counted, then the middle one or two read by ``OFFSET`` (a sort,
+    not a window over every row)."""
+    values = query.subquery()
+    v = values.c[0]
+    if session.get_bind().dialect.name == "postgresql":
+        return number(
+            session.execute(select(func.percentile_cont(0.5).within_group(v.asc()))).scalar()
+        )
+    count = int(session.execute(select(func.count(v))).scalar() or 0)
+    if not count:
+        return None
+    middle = (
+        select(v).where(v.is_not(None)).order_by(v).offset((count - 1) // 2).limit(2 - count % 2)
     )
+    found = [number(x) for x in session.execute(middle).scalars()]
+    return sum(x for x in found if x is not None) / len(found)
 
 
 def number(found: object) -> float | None:
     return float(found) if isinstance(found, Decimal | float | int) else None
-
-
-def median(session: Session, query: Select[Any]) -> float | None:
-    """The median of a one-column query's values (None without any)."""
-    return number(session.execute(select(median_of(query))).scalar())
 
 
 # PostgreSQL compiles a big aggregate to machine code first (JIT) when its plan looks costly:
