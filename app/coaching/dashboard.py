@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.accounts.models import Team
 from app.coaching import figures as figs
-from app.coaching import notice, quality, rubric, sampling, training_table
+from app.coaching import notice, quality, rollup, rubric, sampling, training_table
 from app.coaching.charts import Bar, Chart
 from app.coaching.listing import incident_table, type_label
 from app.coaching.models import ScopeKind
@@ -236,6 +236,7 @@ def build(
 
 
 def notice_tables(*, session: Session, scope: Scope, period: Period, now: datetime) -> list[Table]:
+    rollup.catch_up(session)  # the lists read the roll-up's row an incident
     households = Table(
         "households", [header(k) for k in ("address", "referrals_90d", "references")]
     )

@@ -217,9 +217,11 @@ def compute(*, session: Session, scope: Scope, period: Period, now: datetime) ->
 def incidents(
     *, session: Session, scope: Scope, period: Period, now: datetime, figure: str, part: str
 ) -> Select[Any]:
-    """The ids of the incidents behind one part (``met``, ``short`` or ``all``) of a figure."""
+    """The ids of the incidents behind one part (``met``, ``short`` or ``all``) of a figure
+    (columns ``id``, ``started_at``)."""
     parts = Measures(now).parts(figure)
     if parts is None:
         raise UnknownFigure()
     cond = {"met": parts.met, "short": parts.short}.get(part, parts.all)
-    return scoped(select(col(Incident.id)), scope, period).where(cond)
+    started: Any = col(Incident.created_at).label("started_at")
+    return scoped(select(col(Incident.id), started), scope, period).where(cond)

@@ -11,7 +11,7 @@ from app.checklist import facts as read
 from app.checklist.models import Incident
 from app.checklist.promptset import current
 from app.coaching import figures as figs
-from app.coaching import notice
+from app.coaching import notice, rollup
 from app.coaching.scope import Period, Scope
 from app.coaching.sql import quick_plans
 from app.coaching.tables import Cell, Table, header, labels
@@ -66,6 +66,7 @@ def drill(
 ) -> Table:
     """The incidents behind one figure (or one list of children to notice): one ``page`` of
     them (``PAGE`` a page, with the whole count), or all of them (for the CSV)."""
+    rollup.catch_up(session)  # the lists to notice read the roll-up's rows
     quick_plans(session)
     if figure == "households":
         found = notice.households(session=session, scope=scope, period=period)

@@ -64,12 +64,6 @@ def scoped(query: Select[Any], scope: Scope, period: Period) -> Select[Any]:
     return within(joined(query), scope, period)
 
 
-def summarised(query: Select[Any], scope: Scope, period: Period) -> Select[Any]:
-    """The incidents of the scope started in the period, with their summaries only (for lists
-    that need nothing of the referral)."""
-    return within(query.select_from(I).join(S, col(S.incident_id) == col(I.id)), scope, period)
-
-
 def _rank(grade: Any) -> ColumnElement[int]:
     return case(RANK, value=grade, else_=0)
 

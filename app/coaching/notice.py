@@ -1,6 +1,7 @@
 """Children to notice: child-related incidents closed as no child identified, drafts left
 unsubmitted after a shift, and households with 3 or more referrals in 90 days. Each list is
-chosen by SQL over the incidents' summary rows; only the incidents listed are read."""
+chosen by SQL over the roll-up's row an incident (``incident_tally``, counted afresh before
+the dashboard reads it: app/coaching/rollup.py); only the incidents listed are read."""
 
 from __future__ import annotations
 
@@ -14,31 +15,34 @@ from sqlalchemy.sql.selectable import Select
 from sqlmodel import Session, col, select
 
 from app.checklist.facts import CHILD_TYPES, normalise_address
-from app.checklist.models import Incident, IncidentStatus, IncidentSummary
-from app.coaching.measures import SHIFT, summarised
+from app.checklist.models import Incident, IncidentStatus
+from app.coaching.measures import SHIFT
+from app.coaching.rollup_tables import incident_tally
 from app.coaching.scope import Period, Scope
-from app.referrals.models import Referral
 
 __all__ = [
     "Household", "closed_without_child", "count", "households", "normalise_address", "read",
 ]  # fmt: skip
 HOUSEHOLD_WINDOW = timedelta(days=90)
 HOUSEHOLD_REFERRALS = 3
-S = IncidentSummary
+T = incident_tally.c
 
 
 def read(
     session: Session, ids: Select[Any], limit: int | None = None, offset: int = 0
 ) -> list[Incident]:
-    """The incidents whose ids the query selects, oldest first (``limit`` of them from
-    ``offset``; all without a limit). A page is chosen among the ids (an index's columns)
-    before any incident is read."""
-    order = (col(Incident.created_at), col(Incident.id))
-    if limit is None and not offset:
-        chosen: Any = ids.subquery()
-    else:
-        chosen = ids.order_by(*order).offset(offset).limit(limit).subquery()
-    query = select(Incident).join(chosen, col(Incident.id) == chosen.c.id).order_by(*order)
+    """The incidents whose ids the query selects (its columns ``id``, ``started_at``), oldest
+    first (``limit`` of them from ``offset``; all without a limit). A page is chosen among the
+    ids (an index's columns) before any incident is read."""
+    chosen: Any = ids.subquery()
+    if limit is not None or offset:
+        page = select(chosen).order_by(chosen.c.started_at, chosen.c.id)
+        chosen = page.offset(offset).limit(limit).subquery()
+    query = (
+        select(Incident)
+        .join(chosen, col(Incident.id) == chosen.c.id)
+        .order_by(col(Incident.created_at), col(Incident.id))
+    )
     return list(session.exec(query))
 
 
@@ -46,20 +50,30 @@ def count(session: Session, ids: Select[Any]) -> int:
     return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
 
 
-def closed_without_child(scope: Scope, period: Period) -> Select[Any]:
-    return summarised(select(col(Incident.id)), scope, period).where(
-        col(Incident.status) == IncidentStatus.NO_CHILD.value,
-        col(S.incident_type).in_(sorted(CHILD_TYPES)),
+def _listed(scope: Scope, period: Period, status: IncidentStatus) -> Any:
+    """Incidents of the scope started in the period with this status (from the roll-up's row an
+    incident: one index range per team)."""
+    query = select(T.incident_id.label("id"), T.started_at).where(
+        T.team_id.in_(scope.team_ids),
+        T.status == status.value,
+        T.started_at >= period.since,
+        T.started_at < period.until,
     )
+    if scope.officer_id is not None:
+        query = query.where(T.officer_id == scope.officer_id)
+    return query
+
+
+def closed_without_child(scope: Scope, period: Period) -> Select[Any]:
+    listed: Select[Any] = _listed(scope, period, IncidentStatus.NO_CHILD)
+    return listed.where(T.incident_type.in_(sorted(CHILD_TYPES)))
 
 
 def stale_drafts(scope: Scope, period: Period, now: datetime) -> Select[Any]:
     """Drafts not submitted a shift (10 hours) after the incident (or, without its time, after
     the draft was started)."""
-    happened = func.coalesce(col(S.incident_time), col(Incident.created_at))
-    return summarised(select(col(Incident.id)), scope, period).where(
-        col(Incident.status) == IncidentStatus.DRAFT.value, happened < now - SHIFT
-    )
+    listed: Select[Any] = _listed(scope, period, IncidentStatus.DRAFT)
+    return listed.where(T.happened_at < now - SHIFT)
 
 
 @dataclass(frozen=True)
@@ -69,28 +83,25 @@ class Household:
 
 
 def households(*, session: Session, scope: Scope, period: Period) -> list[Household]:
-    """Addresses with 3+ referrals submitted in the 90 days to the period's end."""
+    """Addresses with 3+ referrals submitted in the 90 days to the period's end (by the
+    referral's team, officer and time), oldest referral first."""
     if not scope.team_ids:
         return []
-    # The scope's referrals of the 90 days (by the referral's team and time: an index range),
-    # each with how many of them share its address: one pass, then only those incidents read.
-    window: Any = (
-        select(
-            col(Referral.incident_id).label("incident_id"),
-            col(Referral.created_at).label("referred_at"),
-            col(S.address_key).label("address_key"),
-            func.count().over(partition_by=col(S.address_key)).label("referrals"),
-        )
-        .join(S, col(S.incident_id) == col(Referral.incident_id))
-        .where(
-            col(Referral.team_id).in_(scope.team_ids),
-            col(Referral.created_at) >= period.until - HOUSEHOLD_WINDOW,
-            col(Referral.created_at) < period.until,
-            col(S.address_key).is_not(None),
-        )
+    # The scope's referrals of the 90 days from one index range a team, each with how many of
+    # them share its address: one pass, then only those incidents read.
+    window: Any = select(
+        T.incident_id,
+        T.referred_at,
+        T.address_key,
+        func.count().over(partition_by=T.address_key).label("referrals"),
+    ).where(
+        T.referral_team_id.in_(scope.team_ids),
+        T.referred_at >= period.until - HOUSEHOLD_WINDOW,
+        T.referred_at < period.until,
+        T.address_key.is_not(None),
     )
     if scope.officer_id is not None:
-        window = window.where(col(Referral.officer_id) == scope.officer_id)
+        window = window.where(T.referral_officer_id == scope.officer_id)
     busy = window.subquery()
     query = (
         select(Incident, busy.c.address_key)

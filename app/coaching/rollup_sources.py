@@ -83,8 +83,16 @@ def contribution() -> Select[Any]:
             col(S.incident_type),
             case((m.timed, m.to_submission_ms), else_=None),
             *(counts[name] for name in INCIDENT_COUNTS),
+            *LISTED,
         )
     )
+
+
+# What the lists to notice read, after the counts (see ``fresh_row``).
+LISTED = (
+    col(I.status), col(S.incident_time), col(S.address_key), col(R.team_id), col(R.officer_id),
+    col(R.created_at),
+)  # fmt: skip
 
 
 def day_of(started: datetime) -> date:
@@ -93,7 +101,9 @@ def day_of(started: datetime) -> date:
 
 def fresh_row(row: Row[Any] | Sequence[Any]) -> dict[str, Any]:
     """A ``contribution`` row as the incident's tally row (its review counts still 0)."""
-    incident_id, team_id, officer_id, started, kind, to_submission, *counts = tuple(row)
+    incident_id, team_id, officer_id, started, kind, to_submission, *rest = tuple(row)
+    counts, listed = rest[: len(INCIDENT_COUNTS)], rest[len(INCIDENT_COUNTS) :]
+    status, happened, address, referral_team, referral_officer, referred = listed
     return {
         "incident_id": incident_id,
         "team_id": team_id,
@@ -104,6 +114,13 @@ def fresh_row(row: Row[Any] | Sequence[Any]) -> dict[str, Any]:
         **{name: int(n) for name, n in zip(INCIDENT_COUNTS, counts, strict=True)},
         "reviewed": 0,
         "reviewed_late": 0,
+        "started_at": started,
+        "status": str(status),
+        "happened_at": happened or started,
+        "referral_team_id": referral_team,
+        "referral_officer_id": referral_officer,
+        "referred_at": referred,
+        "address_key": address,
     }
 
 

@@ -65,6 +65,13 @@ team_tally = Table(
     *_counters(),
 )
 
+LISTS_INDEX = (
+    "team_id", "status", "started_at", "incident_type", "happened_at", "officer_id", "incident_id",
+)  # fmt: skip
+REFERRED_INDEX = (
+    "referral_team_id", "referred_at", "address_key", "referral_officer_id", "incident_id",
+)  # fmt: skip
+
 # No foreign key to the incident: its rows outlive the incident's deletion in the same flush,
 # long enough to take its contribution out of the roll-up.
 incident_tally = Table(
@@ -78,8 +85,22 @@ incident_tally = Table(
     # From the incident to its first submission, when both times are known (for the median).
     Column("to_submission_ms", BigInteger, nullable=True),
     *_counters(),
+    # For the lists of children to notice: when it was started, its status, when it happened
+    # (or, without its time, was started); its referral's team, officer and time, and its
+    # normalised address (households).
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("happened_at", UTCDateTime, nullable=False),
+    Column("referral_team_id", Uuid, nullable=True),
+    Column("referral_officer_id", Uuid, nullable=True),
+    Column("referred_at", UTCDateTime, nullable=True),
+    Column("address_key", String(200), nullable=True),
     # The median reads the period's times from the index alone.
     Index("ix_incident_tally_to_submission", "team_id", "day", "officer_id", "to_submission_ms"),
+    # Closed with no child, drafts after a shift: one index range per team and status.
+    Index("ix_incident_tally_lists", *LISTS_INDEX),
+    # Households: the referrals of a team and 90 days with their addresses.
+    Index("ix_incident_tally_referred", *REFERRED_INDEX),
 )
 
 review_tally = Table(

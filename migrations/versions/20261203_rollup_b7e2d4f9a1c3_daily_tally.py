@@ -76,7 +76,25 @@ def upgrade() -> None:
         sa.Column("incident_type", sa.String(length=60), nullable=False),
         sa.Column("to_submission_ms", sa.BigInteger(), nullable=True),
         *_counters(),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("status", sa.String(length=30), nullable=False),
+        sa.Column("happened_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("referral_team_id", sa.Uuid(), nullable=True),
+        sa.Column("referral_officer_id", sa.Uuid(), nullable=True),
+        sa.Column("referred_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("address_key", sa.String(length=200), nullable=True),
         sa.PrimaryKeyConstraint("incident_id", name=op.f("pk_incident_tally")),
+    )
+    op.create_index(
+        "ix_incident_tally_lists",
+        "incident_tally",
+        ["team_id", "status", "started_at", "incident_type", "happened_at", "officer_id",
+         "incident_id"],
+    )  # fmt: skip
+    op.create_index(
+        "ix_incident_tally_referred",
+        "incident_tally",
+        ["referral_team_id", "referred_at", "address_key", "referral_officer_id", "incident_id"],
     )
     op.create_index(
         "ix_incident_tally_to_submission",
@@ -149,6 +167,8 @@ def downgrade() -> None:
     op.drop_index("ix_review_tally_waiting", table_name="review_tally")
     op.drop_index("ix_review_tally_reviewed", table_name="review_tally")
     op.drop_table("review_tally")
+    op.drop_index("ix_incident_tally_referred", table_name="incident_tally")
+    op.drop_index("ix_incident_tally_lists", table_name="incident_tally")
     op.drop_index("ix_incident_tally_to_submission", table_name="incident_tally")
     op.drop_table("incident_tally")
     op.drop_table("team_tally")
