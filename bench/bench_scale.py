@@ -4,6 +4,7 @@ test): time per view at each size.
     .venv/bin/python bench/bench_scale.py [--sizes 10000,100000,1000000] [--json out.json]
     bash scripts/with-postgres.sh .venv/bin/python bench/bench_scale.py --postgres
     .venv/bin/python bench/bench_scale.py --seed 100000 --url sqlite:///data/large.db  # only seed
+    .venv/bin/python bench/bench_scale.py --measure sqlite:///data/large.db  # only measure it
 
 Rows go in with SQL in batches (not through the services), each incident with its summary row
 (worked out once for each distinct set of answers, as the app's flush hook would), then the
@@ -335,6 +336,20 @@ def seed_only(url: str, size: int) -> None:
     print(f"{size:,} incidents in {took:.0f} s; teams {', '.join(str(t) for t in ids['teams'])}")
 
 
+def measure_seeded(url: str) -> dict[str, Any]:
+    """Measure a database seeded before (``--seed``): its teams in the order they were made."""
+    from app.accounts.models import Team
+    from app.db import make_engine
+
+    engine = make_engine(url)
+    with Session(engine) as s:
+        teams = list(s.exec(select(Team.id).order_by(Team.name)))
+    analyse(engine)
+    found = measure(engine, {"teams": teams})
+    engine.dispose()
+    return {"url": url.split("@")[-1], "after_ms": found}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", action="store_true", help="use DATABASE_URL (PostgreSQL)")
@@ -342,7 +357,11 @@ def main() -> None:
     parser.add_argument("--json", help="write the figures to this file too")
     parser.add_argument("--seed", type=int, help="only seed this many incidents into --url")
     parser.add_argument("--url", help="with --seed: the database (migrated first)")
+    parser.add_argument("--measure", metavar="URL", help="only measure a database seeded before")
     args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure_seeded(args.measure), indent=1))
+        return
     if args.seed:
         seed_only(args.url or os.environ["DATABASE_URL"], args.seed)
         return
