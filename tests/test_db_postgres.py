@@ -103,6 +103,24 @@ def test_a_screen_that_only_reads_sends_no_begin_and_no_rollback(
         assert all(s.endswith("(alone)") for s in statements), sent
 
 
+def test_the_session_query_stays_prepared_across_screens(
+    fresh_engine: Engine, officer: Browserless, touch_every: Any
+) -> None:
+    """A ROLLBACK made psycopg forget (and deallocate) every prepared statement: with none, the
+    server parses and plans the session's query at every request."""
+    touch_every(3600)
+    url = f"/incidents/{start(officer)}/s/incident/1"
+    for _ in range(8):  # psycopg prepares a statement at its sixth run on a connection
+        assert officer.get(url).status_code == 200
+    if fresh_engine.dialect.name != "postgresql":
+        assert fresh_engine.pool.checkedout() == 0  # each request gave its connection back
+        return
+    with fresh_engine.connect() as conn:  # the pool's one connection: requests came one by one
+        assert fresh_engine.pool.checkedin() == 0  # no other connection waits in the pool
+        kept = conn.exec_driver_sql("SELECT statement FROM pg_prepared_statements").scalars()
+        assert [s for s in kept if "FROM user_session" in s]
+
+
 def test_a_screen_that_touches_the_session_writes_in_a_transaction(
     fresh_engine: Engine, officer: Browserless, touch_every: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
