@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import delete, event, inspect
+from sqlalchemy import Table, bindparam, delete, event, inspect
 from sqlmodel import Session, col
 
 from app.checklist import facts
@@ -65,6 +65,19 @@ def fresh_keys() -> tuple[str, ...]:
     return tuple(c for c in IncidentSummary.model_fields if c != "incident_id")
 
 
+_SUMMARY: Table = IncidentSummary.__table__  # type: ignore[attr-defined]
+# One incident's summary written again: built once with bound parameters (building it, with
+# its fourteen parameters, took longer than running it; ``s_``: a parameter may not take the
+# name of a column it sets).
+_REWRITE = (
+    _SUMMARY.update()
+    .where(_SUMMARY.c.incident_id == bindparam("summary_of"))
+    .values(
+        {c: bindparam(f"s_{c.name}", type_=c.type) for c in _SUMMARY.c if c.name != "incident_id"}
+    )
+)
+
+
 def _changed(incident: Incident) -> bool:
     state = inspect(incident)
     return any(state.attrs[name].history.has_changes() for name in WATCHED)
@@ -81,12 +94,11 @@ def _keep_summaries_current(session: Session, _context: Any, _instances: Any) ->
         if not _changed(obj):
             continue
         # One UPDATE, no read first (an autosave pays one statement for its summary).
-        table = IncidentSummary.__table__  # type: ignore[attr-defined]
-        done = session.execute(
-            table.update().where(table.c.incident_id == obj.id).values(**fresh(obj))
-        )
+        values = fresh(obj)
+        params = {"summary_of": obj.id, **{f"s_{k}": v for k, v in values.items()}}
+        done = session.execute(_REWRITE, params)
         if not done.rowcount:  # type: ignore[attr-defined]
-            session.add(IncidentSummary(incident_id=obj.id, **fresh(obj)))
+            session.add(IncidentSummary(incident_id=obj.id, **values))
     gone = [obj.id for obj in session.deleted if isinstance(obj, Incident)]
     if gone:  # at once, before the flush deletes the incidents it refers to
         session.execute(delete(IncidentSummary).where(col(IncidentSummary.incident_id).in_(gone)))
