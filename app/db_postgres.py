@@ -35,7 +35,7 @@ _STATE = "think_child.pg_txn"  # in Connection.info: "read" (autocommit) until t
 # notifications, large objects, SELECT INTO. A false match costs only a BEGIN.
 _MORE_THAN_A_READ = re.compile(
     r"\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|\bINTO\b|\bnextval\b|\bsetval\b"
-    r"|\bpg_advisory|\bset_config\b|\bpg_notify\b|\blo_\w+",
+    r"|\bpg_(?:try_)?advisory|\bset_config\b|\bpg_notify\b|\blo_\w+",
     re.IGNORECASE,
 )
 
@@ -47,6 +47,7 @@ def reads_only(statement: str) -> bool:
 
 
 def _begin(conn: Connection) -> None:
+    conn.info.pop(_STATE, None)  # Connection.info outlives a checkout: nothing carried over
     if "isolation_level" in conn.get_execution_options():
         return  # the caller chose this connection's mode
     raw = conn.connection.dbapi_connection

@@ -238,6 +238,7 @@ def test_set_local_holds_for_the_rest_of_its_transaction(fresh_engine: Engine) -
         "SELECT 1 FROM delivery FOR KEY SHARE",
         "SELECT nextval('reference_seq')",
         "SELECT pg_advisory_xact_lock(7)",
+        "SELECT pg_try_advisory_xact_lock(7)",
         "SELECT set_config('jit', 'off', true)",
         "SELECT * INTO copy FROM team",
         "WITH added AS (INSERT INTO team VALUES (1)) UPDATE audit_head SET last_hash = 'x'",
