@@ -17,7 +17,7 @@ request. So, as on SQLite (``app/db.py``), the kind of transaction follows its s
   what it will write with ``.with_for_update()`` (the rule on SQLite too), which begins there.
 A connection given an isolation level of its own (``execution_options(isolation_level=...)``,
 e.g. ``AUTOCOMMIT`` for ``CREATE DATABASE``) is left as its caller set it.
-(tests/test_db_postgres.py)
+(tests/test_db_postgres.py; tests/test_db_postgres_tour.py: every page as every role.)
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def _begin(conn: Connection) -> None:
         return  # the caller chose this connection's mode
     raw = conn.connection.dbapi_connection
     if raw is None or raw.info.transaction_status != TransactionStatus.IDLE:
-        return  # a block is open (not seen: the pool hands out connections rolled back)
+        return  # a block is already open: it stays one transaction, as before
     raw.autocommit = True
     conn.info[_STATE] = "read"
 
