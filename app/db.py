@@ -16,6 +16,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, SQLModel, create_engine
 
 from app.config import get_settings
+from app.db_postgres import begin_at_first_write
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -116,6 +117,7 @@ def make_engine(url: str) -> Engine:
         return engine
     engine = create_engine(url, pool_recycle=RECYCLE_SECONDS, **_pool())
     watch_for_dead_connections(engine)
+    begin_at_first_write(engine)
     return engine
 
 
