@@ -328,6 +328,23 @@ def test_removing_twice_is_harmless(as_officer: Browserless, session: Session) -
 NO_CHILD = {"gate.children_present": "no", "gate.pregnancy": "no"}
 
 
+def close_at_the_gate(client: Browserless, *, by_api: bool) -> str:
+    """A new incident closed as no child identified, by its page or by the API; its id."""
+    incident_id = start(client)
+    base = f"/incidents/{incident_id}"
+    post_page(client, f"{base}/s/gate/1", {**NO_CHILD, "gate.no_child_reason": "Asked both"})
+    if by_api:
+        response = client.post(
+            f"/api/v1/incidents/{incident_id}/close",
+            json={},
+            headers={"X-CSRF-Token": client.csrf},
+        )
+        assert response.status_code == 200, response.text
+    else:
+        assert client.form(f"{base}/close").status_code == 303
+    return incident_id
+
+
 def test_gate_both_no_closes_as_no_child_identified(
     as_officer: Browserless, session: Session
 ) -> None:

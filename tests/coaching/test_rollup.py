@@ -37,7 +37,7 @@ from app.referrals.transport import FolderTransport
 from app.review import service as review
 from tests.checklist.builders import complete_answers
 from tests.checklist.test_flow import add_child, put, start
-from tests.checklist.test_flow_items import NO_CHILD
+from tests.checklist.test_flow_items import close_at_the_gate
 from tests.checklist.test_flow_save import GATE_YES, post_page
 from tests.checklist.test_flow_submit import submit
 from tests.coaching import data
@@ -123,20 +123,7 @@ def test_the_officers_writes(as_officer: Browserless, session: Session) -> None:
 
 def test_closing_at_the_gate_by_page_and_by_api(as_officer: Browserless, session: Session) -> None:
     for by_api in (False, True):
-        incident_id = start(as_officer)
-        base = f"/incidents/{incident_id}"
-        post_page(
-            as_officer, f"{base}/s/gate/1", {**NO_CHILD, "gate.no_child_reason": "Asked both"}
-        )
-        if by_api:
-            response = as_officer.post(
-                f"{API}/incidents/{incident_id}/close",
-                json={},
-                headers={"X-CSRF-Token": as_officer.csrf},
-            )
-            assert response.status_code == 200, response.text
-        else:
-            assert as_officer.form(f"{base}/close").status_code == 303
+        close_at_the_gate(as_officer, by_api=by_api)
         stored = check(session)
         assert total(stored, "no_child") == (2 if by_api else 1)
 
