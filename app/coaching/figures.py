@@ -1,10 +1,10 @@
 """The dashboard's figures: every incident figure added up from the daily roll-up
 (app/coaching/rollup_tables.py, one row a team, day, officer and incident type, kept by
 app/coaching/rollup.py), so a view's cost grows with its days, teams and officers, not its
-incidents; the medians (time to submit,
-to review) and overdue reviews, which cannot be added up, counted exactly by SQL over the
-period's summary and referral rows (app/coaching/measures.py says what each counts); and the
-incidents behind any part of a figure as one SQL filter. No incident's answers are read."""
+incidents; the medians (time to submit, to review) and reviews waiting now, which cannot be
+added up, counted exactly from the roll-up's row an incident and a referral version; and the
+incidents behind any part of a figure as one SQL filter (app/coaching/measures.py says what
+each counts). No incident's answers are read."""
 
 from __future__ import annotations
 

@@ -196,21 +196,26 @@ def fold(session: Session, limit: int = FOLD) -> int:
 
 def catch_up(session: Session, limit: int = FOLD) -> int:
     """Fold until nothing is marked (each batch its own transaction); returns how many. The
-    session's transaction is ended first, so what it reads next sees every fold. Incidents an
-    officer's save holds at that instant (PostgreSQL: skipped, never waited for) are waited
-    for a little, then left to the worker."""
-    session.commit()
-    done = waits = 0
-    # A read first: with nothing marked (the worker keeping up), no write lock is taken.
-    while tally.marked(session.connection(), limit=1):
-        found = fold(session, limit)
-        done += found
-        if not found:
-            waits += 1
-            if waits > HELD_WAITS:
-                break
-            time.sleep(HELD_PAUSE)
-    session.commit()
+    session's transaction is ended first, so what it reads next sees every fold; what it had
+    loaded stays loaded (not expired: the folds change none of it). Incidents an officer's
+    save holds at that instant (PostgreSQL: skipped, never waited for) are waited for a
+    little, then left to the worker."""
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+        done = waits = 0
+        # A read first: with nothing marked (the worker keeping up), no write lock is taken.
+        while tally.marked(session.connection(), limit=1):
+            found = fold(session, limit)
+            done += found
+            if not found:
+                waits += 1
+                if waits > HELD_WAITS:
+                    break
+                time.sleep(HELD_PAUSE)
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
     return done
 
 

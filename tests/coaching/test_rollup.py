@@ -7,8 +7,10 @@ Folding under concurrent saves, and the worker: tests/coaching/test_rollup_worke
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -18,7 +20,7 @@ from sqlmodel import Session
 
 from app.checklist import tally
 from app.checklist.models import Incident
-from app.coaching import rollup
+from app.coaching import dashboard, rollup
 from app.coaching.rollup_tables import (
     COUNTS,
     KEY,
@@ -249,3 +251,24 @@ def test_finding_marked_incidents_reads_the_marks_index_not_every_summary(
     else:
         plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
     assert "ix_incident_summary_recount" in plan, plan
+
+
+def test_catching_up_keeps_what_the_page_had_loaded(session: Session, engine: Engine) -> None:
+    """The dashboard catches the roll-up up three times (figures, quality checks, lists):
+    the teams it was given are not read again after each (a query a team a time)."""
+    world = data.build(session)
+    session.commit()
+    teams = [world.a, world.b]
+    build = partial(
+        dashboard.build,
+        session=session,
+        scope=world.force(),
+        period=data.PERIOD,
+        teams=teams,
+        now=data.NOW,
+    )
+    build()
+    with statements(engine) as seen:
+        board = build()
+    assert not [s for s in seen if re.search(r"FROM team\b", s)], seen
+    assert board.tables["teams"].rows  # the team table was still drawn, from the loaded teams
