@@ -8,9 +8,9 @@ import re
 import uuid
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import PHONE, assert_accessible, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -71,3 +71,26 @@ def test_autosave_twice_then_a_child_removed_in_another_tab(phone: BrowserContex
     kids = final["answers"]["children"]  # type: ignore[index]
     assert [k["child.name"] for k in kids] == ["Amy", "Benjamin Smith"]  # type: ignore[index]
     assert kids[1]["id"] == ben  # type: ignore[index]
+
+
+def test_typed_before_the_scripts_arrived_is_still_saved(browser: Browser, live_server: str) -> None:
+    """On one bar of signal an officer can type before htmx has arrived: that change fired with
+    nobody listening, and used to wait unsaved until the next one. (No service worker here: it
+    would hand the page htmx from its cache, unseen by the route that holds it back.)"""
+    context = browser.new_context(base_url=live_server, service_workers="block", **PHONE)
+    page = context.new_page()
+    log_in(page, "officer2")
+    held: list[Route] = []
+    page.route(re.compile(r"/static/.*htmx-[^/]*\.js$"), lambda route: held.append(route))
+    page.get_by_role("button", name="Start an incident").click()
+    expect(page.locator("h1")).to_have_text("Incident")
+    field = page.get_by_label("Incident or occurrence number", exact=True)
+    field.fill("INC-typed-early")
+    page.keyboard.press("Tab")
+    assert len(held) == 1 and not page.evaluate("() => 'htmx' in window")
+    held[0].continue_()
+    expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=10_000)
+    incident_id = page.url.split("/incidents/")[1].split("/")[0]
+    answers = page.request.get(f"/api/v1/incidents/{incident_id}").json()["answers"]
+    assert answers["incident.log_ref"] == "INC-typed-early"
+    context.close()
