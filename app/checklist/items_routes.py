@@ -17,7 +17,7 @@ from app.checklist import lifecycle, navigation, screen_service, screens, servic
 from app.checklist.answers import items
 from app.checklist.models import IncidentStatus
 from app.checklist.pages import locked
-from app.checklist.routes import save, show
+from app.checklist.routes import OfficerAsking, save, show
 from app.db import SessionDep
 from app.errors import NotFound
 from app.htmx import IsHtmx, redirect
@@ -161,12 +161,12 @@ def _remove(
 def item_page(
     request: Request,
     session: SessionDep,
-    officer: Officer,
+    asking: OfficerAsking,
     incident_id: uuid.UUID,
     repeat: str,
     item: str,
 ) -> Response:
-    return show(request, session, officer, incident_id, repeat=repeat, item=item)
+    return show(request, session, asking, incident_id, repeat=repeat, item=item)
 
 
 @router.post("/incidents/{incident_id}/r/{repeat}/{item}")
@@ -187,14 +187,14 @@ def save_item_page(
 def child_item_page(
     request: Request,
     session: SessionDep,
-    officer: Officer,
+    asking: OfficerAsking,
     incident_id: uuid.UUID,
     child: str,
     repeat: str,
     item: str,
 ) -> Response:
     where = {"child": child, "repeat": repeat, "item": item}
-    return show(request, session, officer, incident_id, **where)
+    return show(request, session, asking, incident_id, **where)
 
 
 @router.post("/incidents/{incident_id}/c/{child}/r/{repeat}/{item}")

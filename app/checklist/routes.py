@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from app.accounts.deps import require_roles
+from app.accounts.deps import Pending, require_roles, require_roles_in_thread
 from app.accounts.models import Role
 from app.accounts.service import Principal
 from app.checklist import field_markup, forms, navigation, screen_service, screens, service, view
@@ -24,6 +24,8 @@ from app.web import PostedForm, render
 
 router = APIRouter(tags=["checklist"], include_in_schema=False)
 Officer = Annotated[Principal, Depends(require_roles(Role.OFFICER))]
+# The screens: the officer checked in the route's own thread (``asking.principal()``).
+OfficerAsking = Annotated[Pending, Depends(require_roles_in_thread(Role.OFFICER))]
 
 
 @router.post("/incidents")
@@ -149,9 +151,11 @@ def _conflict(
 
 
 def show(
-    request: Request, session: SessionDep, officer: Principal, incident_id: uuid.UUID, **where: Any
+    request: Request, session: SessionDep, asking: Pending, incident_id: uuid.UUID, **where: Any
 ) -> Response:
-    """GET a screen named by its URL (``where``: section_id and page, child, repeat and item)."""
+    """GET a screen named by its URL (``where``: section_id and page, child, repeat and item),
+    for the officer whose incident it is (checked first, here)."""
+    officer = asking.principal()
     incident, ps = _own(session, officer, incident_id)
     return _page(request, officer, incident, ps, _screen(ps, **where))
 
@@ -228,12 +232,12 @@ def save(
 def section_page(
     request: Request,
     session: SessionDep,
-    officer: Officer,
+    asking: OfficerAsking,
     incident_id: uuid.UUID,
     section_id: str,
     page: int,
 ) -> Response:
-    return show(request, session, officer, incident_id, section_id=section_id, page=page)
+    return show(request, session, asking, incident_id, section_id=section_id, page=page)
 
 
 @router.post("/incidents/{incident_id}/s/{section_id}/{page}")
@@ -255,14 +259,14 @@ def save_section_page(
 def child_page(
     request: Request,
     session: SessionDep,
-    officer: Officer,
+    asking: OfficerAsking,
     incident_id: uuid.UUID,
     child: str,
     section_id: str,
     page: int,
 ) -> Response:
     where = {"section_id": section_id, "page": page, "child": child}
-    return show(request, session, officer, incident_id, **where)
+    return show(request, session, asking, incident_id, **where)
 
 
 @router.post("/incidents/{incident_id}/c/{child}/s/{section_id}/{page}")

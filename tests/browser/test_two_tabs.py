@@ -73,7 +73,9 @@ def test_autosave_twice_then_a_child_removed_in_another_tab(phone: BrowserContex
     assert kids[1]["id"] == ben  # type: ignore[index]
 
 
-def test_typed_before_the_scripts_arrived_is_still_saved(browser: Browser, live_server: str) -> None:
+def test_typed_before_the_scripts_arrived_is_still_saved(
+    browser: Browser, live_server: str
+) -> None:
     """On one bar of signal an officer can type before htmx has arrived: that change fired with
     nobody listening, and used to wait unsaved until the next one. (No service worker here: it
     would hand the page htmx from its cache, unseen by the route that holds it back.)"""
