@@ -283,3 +283,35 @@ def test_access(
         f"{route.key} as {role} on {whose} team's record: expected {want}, got {status} "
         f"({got}) {location}"
     )
+
+
+WRITES = [r for r in ROUTES if r.method != "GET" and r.key in ACCESS and not ACCESS[r.key].bearer]
+CSRF_REASON = "Your session may have expired, or the page was open for too long."
+
+
+@pytest.mark.parametrize("route", WRITES, ids=[r.key for r in WRITES])
+def test_every_write_without_the_csrf_token_is_refused(
+    route: AppRoute, world: World, cell_session: Session
+) -> None:
+    """By someone the route lets in, on their own team's record: refused for want of the token
+    alone, whether the app-wide check refuses it or the route's own (a checklist screen checks
+    it in its own thread, before anything else)."""
+    rule = ACCESS[route.key]
+    role = OFFICER if rule.public or OFFICER in rule.roles else sorted(rule.roles)[0]
+    values = {**FIXED, **world.params["A"]}
+    overrides = {
+        k: values[v[1:]] if v.startswith("@") else v for k, v in PARAMS.get(route.path, {}).items()
+    }
+    url = url_for(route, values, overrides)
+    client = world.client(role)
+    if route.path.startswith("/api/"):
+        body = BODIES.get(route.key, {"client_uuid": FIXED_UUID})
+        response = client.request(route.method, url, json=body)
+        assert (response.status_code, response.json()) == (403, {"error": "csrf"}), route.key
+        return
+    # Another site's form (a screen's post from this site's own page is answered with its
+    # answers and a sign-in prompt instead: app/checklist/resume.py).
+    headers = {"Sec-Fetch-Site": "cross-site"}
+    response = client.post(url, data={"csrf_token": "not-the-token"}, headers=headers)
+    assert response.status_code == 403, (route.key, response.status_code)
+    assert CSRF_REASON in response.text, route.key

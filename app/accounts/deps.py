@@ -151,16 +151,19 @@ def refuse(session: Session, principal: Principal, roles: tuple[Role, ...]) -> N
 @dataclass(frozen=True)
 class Pending:
     """Who asks, not checked yet: the route checks it in its own worker thread, first thing
-    (``principal()``), with the same checks as ``require_roles``. For the pages an officer
-    opens most (each checklist screen): the lookup then costs no trip of its own to the thread
-    pool and back (about 0.1 ms of a 2 ms screen)."""
+    (``principal()``): the CSRF token of a state-changing request, then the same checks as
+    ``require_roles``. For what an officer does most (each checklist screen, each autosave):
+    the lookup then costs no trip of its own to the thread pool and back (about 0.1 ms of a
+    2 ms screen)."""
 
     request: Request
     session: Session
     roles: tuple[Role, ...]
 
     def principal(self) -> Principal:
-        principal = check_user(self.request, signed_in_here(self.request, self.session))
+        found = signed_in_here(self.request, self.session)
+        check_csrf(self.request, self.request.scope.get(_SENT), found)  # first, as csrf_protect
+        principal = check_user(self.request, found)
         if not principal.has(*self.roles):
             refuse(self.session, principal, self.roles)
         return principal
@@ -173,6 +176,7 @@ def require_roles_in_thread(*roles: Role) -> Callable[[Request, Session], Awaita
         return Pending(request, session, roles)
 
     pending.__name__ = "pending_" + "_or_".join(roles)
+    setattr(pending, _IN_THREAD, True)
     return pending
 
 
@@ -215,10 +219,19 @@ async def csrf_protect(
     needs runs in the thread pool (`_signed_in`), for a state-changing request only (a page
     read needs none); this compares only. The form is read first (`sent`, a dependency): a
     slow upload from a phone must not hold a database transaction open (on SQLite that is the
-    write lock)."""
+    write lock). A route that checks who asks in its own thread (a ``Pending``) has the token
+    checked there, first thing, before anything else (``Pending.principal``)."""
     if request.method in SAFE_METHODS:
         return
-    found = await _signed_in(request, session)
+    if _checks_in_thread(request):
+        request.scope[_SENT] = sent
+        return
+    check_csrf(request, sent, await _signed_in(request, session))
+
+
+def check_csrf(request: Request, sent: str | None, found: signed_in.SignedIn | None) -> None:
+    if request.method in SAFE_METHODS:
+        return
     row = found.row if found else None
     if row is not None and row.user_id is not None:
         # Bytes, not str: compare_digest refuses a str with non-ASCII characters.
@@ -227,3 +240,16 @@ async def csrf_protect(
         ok = login_csrf.matches(request, sent)  # before sign-in: the signed double-submit token
     if not ok:
         raise CsrfRefused()
+
+
+_SENT = "tc.csrf_sent"  # the token a request carried, for its route to check (a Pending)
+_IN_THREAD = "checks_in_thread"  # marks the dependency that hands a route its Pending
+
+
+def _checks_in_thread(request: Request) -> bool:
+    """Whether the matched route takes a ``Pending`` (and so checks who asks, and the CSRF
+    token, in its own thread): known from the route's own parameters, not from anything sent."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    return dependant is not None and any(
+        getattr(d.call, _IN_THREAD, False) for d in dependant.dependencies
+    )

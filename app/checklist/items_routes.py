@@ -173,14 +173,14 @@ def item_page(
 def save_item_page(
     request: Request,
     session: SessionDep,
-    officer: Officer,
+    asking: OfficerAsking,
     form: PostedForm,
     is_htmx: IsHtmx,
     incident_id: uuid.UUID,
     repeat: str,
     item: str,
 ) -> Response:
-    return save(request, session, officer, incident_id, form, is_htmx, repeat=repeat, item=item)
+    return save(request, session, asking, incident_id, form, is_htmx, repeat=repeat, item=item)
 
 
 @router.get("/incidents/{incident_id}/c/{child}/r/{repeat}/{item}")
@@ -201,7 +201,7 @@ def child_item_page(
 def save_child_item_page(
     request: Request,
     session: SessionDep,
-    officer: Officer,
+    asking: OfficerAsking,
     form: PostedForm,
     is_htmx: IsHtmx,
     incident_id: uuid.UUID,
@@ -210,7 +210,7 @@ def save_child_item_page(
     item: str,
 ) -> Response:
     where = {"child": child, "repeat": repeat, "item": item}
-    return save(request, session, officer, incident_id, form, is_htmx, **where)
+    return save(request, session, asking, incident_id, form, is_htmx, **where)
 
 
 @router.get("/incidents/{incident_id}/c/{child}/remove")

@@ -226,7 +226,7 @@ def _save(
     ):
         return _signed_in(request, home, token)  # a step first: the home page sends them there
     try:
-        response = routes.save(
+        response = routes.save_as(
             request, session, officer, incident_id, _answers(form), False, **where
         )
     except NotFound:

@@ -163,15 +163,29 @@ def show(
 def save(
     request: Request,
     session: SessionDep,
+    asking: Pending,
+    incident_id: uuid.UUID,
+    form: FormData,
+    is_htmx: bool,
+    **where: Any,
+) -> Response:
+    """POST a screen, for the officer whose incident it is: who asks (and the CSRF token)
+    checked first, here."""
+    return save_as(request, session, asking.principal(), incident_id, form, is_htmx, **where)
+
+
+def save_as(
+    request: Request,
+    session: SessionDep,
     officer: Principal,
     incident_id: uuid.UUID,
     form: FormData,
     is_htmx: bool,
     **where: Any,
 ) -> Response:
-    """POST a screen: save what is valid, then autosave's status, the page again with its
-    errors (422), the new item of a list, or the next screen. The incident is read once, locked
-    (the screen is found in its prompt set by ``save_screen``)."""
+    """Save what is valid, then autosave's status, the page again with its errors (422), the
+    new item of a list, or the next screen. The incident is read once, locked (the screen is
+    found in its prompt set by ``save_screen``)."""
     autosave = bool(form.get("autosave")) and is_htmx
     csrf_token = officer.session.csrf_token  # read now: the save's commit expires the row
     try:
@@ -244,7 +258,7 @@ def section_page(
 def save_section_page(
     request: Request,
     session: SessionDep,
-    officer: Officer,
+    asking: OfficerAsking,
     form: PostedForm,
     is_htmx: IsHtmx,
     incident_id: uuid.UUID,
@@ -252,7 +266,7 @@ def save_section_page(
     page: int,
 ) -> Response:
     where = {"section_id": section_id, "page": page}
-    return save(request, session, officer, incident_id, form, is_htmx, **where)
+    return save(request, session, asking, incident_id, form, is_htmx, **where)
 
 
 @router.get("/incidents/{incident_id}/c/{child}/s/{section_id}/{page}")
@@ -273,7 +287,7 @@ def child_page(
 def save_child_page(
     request: Request,
     session: SessionDep,
-    officer: Officer,
+    asking: OfficerAsking,
     form: PostedForm,
     is_htmx: IsHtmx,
     incident_id: uuid.UUID,
@@ -282,4 +296,4 @@ def save_child_page(
     page: int,
 ) -> Response:
     where = {"section_id": section_id, "page": page, "child": child}
-    return save(request, session, officer, incident_id, form, is_htmx, **where)
+    return save(request, session, asking, incident_id, form, is_htmx, **where)

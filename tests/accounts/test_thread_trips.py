@@ -1,7 +1,8 @@
-"""Trips to the thread pool, and where the signed-in user is found. A checklist screen makes one
-trip (the officer is checked in the screen's own worker thread), an autosave two (the CSRF
-check's lookup, then the save); the session's lookup never runs on the event loop; and the
-screens checked in their own thread refuse exactly as the pages behind the usual role gate do.
+"""Trips to the thread pool, and where the signed-in user is found. A checklist screen and an
+autosave make one trip each (the officer, and an autosave's CSRF token, checked in the screen's
+own worker thread); other pages two (the lookup, then the page); the session's lookup never
+runs on the event loop; and the screens checked in their own thread refuse exactly as the pages
+behind the usual role gate do (every write's CSRF check: tests/test_access_matrix.py).
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def test_a_screen_is_one_trip_to_the_thread_pool(
     assert lookups_off_the_loop == [True]
 
 
-def test_an_autosave_is_two_trips(
+def test_an_autosave_is_one_trip(
     as_officer: Browserless, trips: list[str], lookups_off_the_loop: list[bool]
 ) -> None:
     url = f"/incidents/{start(as_officer)}/s/incident/1"
@@ -94,9 +95,23 @@ def test_an_autosave_is_two_trips(
     form = {"_present": "incident.log_ref", "incident.log_ref": "LOG-1", "autosave": "1"}
     saved = as_officer.form(url, form, headers={"HX-Request": "true"})
     assert saved.status_code == 200 and "Saved at" in saved.text
-    # The CSRF check's lookup (shared with the role gate: one query), then the save.
-    assert trips == ["signed_in_here", "save_section_page"]
+    assert trips == ["save_section_page"]  # the lookup, the token and the save: one thread
     assert lookups_off_the_loop == [True]
+
+
+def test_an_autosave_with_a_stale_token_is_refused_and_saves_nothing(
+    as_officer: Browserless, session: Session
+) -> None:
+    incident = start(as_officer)
+    url = f"/incidents/{incident}/s/incident/1"
+    form = {"_present": "incident.log_ref", "incident.log_ref": "LOG-1", "autosave": "1"}
+    refused = as_officer.post(
+        url, data={**form, "csrf_token": "stale"}, headers={"HX-Request": "true"}
+    )
+    assert refused.headers.get("HX-Trigger") == "tc-signed-out"  # the page asks to sign in
+    assert "Saved at" not in refused.text
+    answers = as_officer.get(f"/api/v1/incidents/{incident}").json()["answers"]
+    assert "incident.log_ref" not in answers
 
 
 def test_a_page_behind_the_usual_gate_finds_the_user_once_off_the_loop(
