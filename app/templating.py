@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -75,8 +75,18 @@ class StrictAttributeUndefined(Undefined):
     __hash__ = Undefined.__hash__
 
 
+class _Environment(Environment):
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as a plain dict rather than Jinja's ChainMap over the
+        environment's: every ``{% from ... import %}`` compares the importing page's globals
+        with the imported file's, and a ChainMap answers ``in`` in Python, key by key (a third
+        of a checklist screen's drawing time). Every global is set below, before any template
+        loads, as Jinja asks ("avoid modifying any globals after a template is loaded")."""
+        return {**self.globals, **(d or {})}
+
+
 def _environment() -> Environment:
-    env = Environment(
+    env = _Environment(
         loader=ChoiceLoader(
             [
                 FileSystemLoader(TEMPLATES_DIR),

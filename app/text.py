@@ -15,6 +15,8 @@ T = TypeVar("T")
 
 
 def strip_bidi(text: str) -> str:
+    if text.isascii():  # most text, and no control is ASCII: a flag read, not a scan
+        return text
     return text.translate(_REMOVE)
 
 
@@ -23,6 +25,8 @@ def shown(value: T) -> T | str | Markup:
     anything else unchanged. The Jinja environment's `finalize`: every `{{ }}`, in our templates
     and the GOV.UK macros alike, so no name needs a filter of its own."""
     if isinstance(value, Markup):
+        if value.isascii():
+            return value
         # Already markup: removing invisible characters cannot make a tag of escaped text.
         return Markup(strip_bidi(str(value)))  # noqa: S704
     if isinstance(value, str):
