@@ -95,23 +95,8 @@ const NO_SIGNAL = "Not saved: no signal. What you typed is still on this page. "
 const NOT_SAVED = "Not saved. What you typed is still on this page: " +
   "press Save and continue to save it.";
 
-// A field changed before the page's scripts had started (typed while a slow first load was still
-// fetching them): its change event went unheard, so nothing would save it until the next one.
-function changedSinceDrawn(form) {
-  return [...form.elements].find((el) => {
-    if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
-    if (el.tagName === "SELECT") return [...el.options].some((o) => o.selected !== o.defaultSelected);
-    if (el.type === "hidden" || !("defaultValue" in el)) return false;
-    return el.value !== el.defaultValue;
-  });
-}
-
 for (const form of document.querySelectorAll("form.tc-screen-form")) {
   refresh(form);
-  // htmx starts on DOMContentLoaded, before this listener (its script comes first): tell it now.
-  document.addEventListener("DOMContentLoaded", () => {
-    changedSinceDrawn(form)?.dispatchEvent(new Event("change", { bubbles: true }));
-  }, { once: true });
   form.addEventListener("change", () => refresh(form));
   form.addEventListener("input", () => refresh(form));
   form.addEventListener("htmx:sendError", () => say(form, NO_SIGNAL));

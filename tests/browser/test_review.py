@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.browser.conftest import PHONE, assert_accessible, assert_fits, log_in
 from tests.checklist.builders import complete_answers
@@ -101,4 +102,24 @@ def test_queue_filters_with_htmx(browser: Browser, live_server: str) -> None:
     page.wait_for_url("**grade=high**")
     assert reference in page.locator("#queue-results").inner_text()
     assert_accessible(page)
+    context.close()
+
+
+def test_a_filter_picked_before_the_scripts_arrived_still_applies(
+    browser: Browser, live_server: str
+) -> None:
+    """With JavaScript the filters have no button: a filter picked while htmx was still on its
+    way (one bar of signal) used to do nothing. (No service worker: it would hand the page
+    htmx from its cache, unseen by the route that holds it back.)"""
+    context = browser.new_context(base_url=live_server, service_workers="block", **PHONE)
+    page = context.new_page()
+    log_in(page, "supervisor1")
+    held: list[Route] = []
+    page.route(re.compile(r"/static/.*htmx-[^/]*\.js$"), lambda route: held.append(route))
+    page.goto("/review", wait_until="commit")
+    page.select_option("#grade", "standard")
+    assert len(held) == 1 and not page.evaluate("() => 'htmx' in window")
+    held[0].continue_()
+    page.wait_for_url("**grade=standard**")
+    expect(page.locator("#grade")).to_have_value("standard")
     context.close()
