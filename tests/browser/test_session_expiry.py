@@ -30,6 +30,9 @@ def _start(page: Page, username: str) -> str:
     log_in(page, username)
     page.get_by_role("button", name="Start an incident").click()
     expect(page.locator("h1")).to_have_text("Incident")
+    # The page's scripts have run (the quick hide's button is theirs). Typing before they
+    # arrive is tested on its own: tests/browser/test_two_tabs.py.
+    page.wait_for_load_state()
     return page.url
 
 
