@@ -248,8 +248,10 @@ _IN_THREAD = "checks_in_thread"  # marks the dependency that hands a route its P
 
 def _checks_in_thread(request: Request) -> bool:
     """Whether the matched route takes a ``Pending`` (and so checks who asks, and the CSRF
-    token, in its own thread): known from the route's own parameters, not from anything sent."""
+    token, in its own thread): known from the route's own parameters, not from anything sent.
+    Only a ``Pending`` handed to the endpoint (a named parameter) counts: one in a route's or
+    router's ``dependencies=[...]`` reaches no code that could check it."""
     dependant = getattr(request.scope.get("route"), "dependant", None)
     return dependant is not None and any(
-        getattr(d.call, _IN_THREAD, False) for d in dependant.dependencies
+        d.name is not None and getattr(d.call, _IN_THREAD, False) for d in dependant.dependencies
     )
