@@ -6,7 +6,9 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import TypeAdapter, ValidationError
 from starlette.datastructures import FormData
 
 from app.accounts.deps import Pending, require_roles, require_roles_in_thread
@@ -150,28 +152,55 @@ def _conflict(
     )
 
 
+_URL_TYPES: dict[str, TypeAdapter[Any]] = {
+    "incident_id": TypeAdapter(uuid.UUID),
+    "page": TypeAdapter(int),
+}
+
+
+def _asked(
+    asking: Pending, incident_id: str, where: dict[str, str]
+) -> tuple[Principal, uuid.UUID, dict[str, Any]]:
+    """Who asks, then what the URL names: checked in that order, as for a route behind a role
+    gate (a malformed URL is refused, and recorded, like any other for someone without the
+    role), then parsed as FastAPI parses a typed path value (the same 422 when malformed)."""
+    officer = asking.principal()
+    parsed: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
+    for name, value in {"incident_id": incident_id, **where}.items():
+        adapter = _URL_TYPES.get(name)
+        try:
+            parsed[name] = adapter.validate_python(value) if adapter else value
+        except ValidationError as e:
+            errors += [{**error, "loc": ("path", name)} for error in e.errors()]
+    if errors:
+        raise RequestValidationError(errors)
+    return officer, parsed.pop("incident_id"), parsed
+
+
 def show(
-    request: Request, session: SessionDep, asking: Pending, incident_id: uuid.UUID, **where: Any
+    request: Request, session: SessionDep, asking: Pending, incident_id: str, **where: str
 ) -> Response:
     """GET a screen named by its URL (``where``: section_id and page, child, repeat and item),
     for the officer whose incident it is (checked first, here)."""
-    officer = asking.principal()
-    incident, ps = _own(session, officer, incident_id)
-    return _page(request, officer, incident, ps, _screen(ps, **where))
+    officer, parsed_id, place = _asked(asking, incident_id, where)
+    incident, ps = _own(session, officer, parsed_id)
+    return _page(request, officer, incident, ps, _screen(ps, **place))
 
 
 def save(
     request: Request,
     session: SessionDep,
     asking: Pending,
-    incident_id: uuid.UUID,
+    incident_id: str,
     form: FormData,
     is_htmx: bool,
-    **where: Any,
+    **where: str,
 ) -> Response:
     """POST a screen, for the officer whose incident it is: who asks (and the CSRF token)
     checked first, here."""
-    return save_as(request, session, asking.principal(), incident_id, form, is_htmx, **where)
+    officer, parsed_id, place = _asked(asking, incident_id, where)
+    return save_as(request, session, officer, parsed_id, form, is_htmx, **place)
 
 
 def save_as(
@@ -247,9 +276,9 @@ def section_page(
     request: Request,
     session: SessionDep,
     asking: OfficerAsking,
-    incident_id: uuid.UUID,
+    incident_id: str,
     section_id: str,
-    page: int,
+    page: str,
 ) -> Response:
     return show(request, session, asking, incident_id, section_id=section_id, page=page)
 
@@ -261,9 +290,9 @@ def save_section_page(
     asking: OfficerAsking,
     form: PostedForm,
     is_htmx: IsHtmx,
-    incident_id: uuid.UUID,
+    incident_id: str,
     section_id: str,
-    page: int,
+    page: str,
 ) -> Response:
     where = {"section_id": section_id, "page": page}
     return save(request, session, asking, incident_id, form, is_htmx, **where)
@@ -274,10 +303,10 @@ def child_page(
     request: Request,
     session: SessionDep,
     asking: OfficerAsking,
-    incident_id: uuid.UUID,
+    incident_id: str,
     child: str,
     section_id: str,
-    page: int,
+    page: str,
 ) -> Response:
     where = {"section_id": section_id, "page": page, "child": child}
     return show(request, session, asking, incident_id, **where)
@@ -290,10 +319,10 @@ def save_child_page(
     asking: OfficerAsking,
     form: PostedForm,
     is_htmx: IsHtmx,
-    incident_id: uuid.UUID,
+    incident_id: str,
     child: str,
     section_id: str,
-    page: int,
+    page: str,
 ) -> Response:
     where = {"section_id": section_id, "page": page, "child": child}
     return save(request, session, asking, incident_id, form, is_htmx, **where)

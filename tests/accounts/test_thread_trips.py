@@ -8,6 +8,7 @@ behind the usual role gate do (every write's CSRF check: tests/test_access_matri
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -196,3 +197,36 @@ def test_signed_out_a_screen_sends_to_sign_in_and_back(as_officer: Browserless) 
     response = as_officer.get(url, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == f"/login?next={url}"
+
+
+@pytest.mark.parametrize("state", ["signed in", "locked by quick hide", "signed out"])
+@pytest.mark.parametrize("roles", [("officer",), ("supervisor",)])
+def test_a_malformed_screen_url_is_refused_as_the_usual_gate_refuses_it(
+    client: Browserless, session: Session, state: str, roles: tuple[str, ...]
+) -> None:
+    """Who asks is checked before the URL is read, as behind ``require_roles``: someone who is
+    no officer gets 403 (recorded) however the URL is written, an officer a malformed one 422."""
+    team = make_team(session)
+    user = make_user(session, roles=roles, team=team, supervises=[team])
+    client.log_in(user.username, PASSWORD)
+    if state == "signed out":
+        client.cookies.clear()
+    else:
+        STATES.get(state, lambda s, u: None)(session, user.username)
+    gate = client.get("/incidents/not-an-id", follow_redirects=False)
+    for url in ("/incidents/not-an-id/s/incident/1", f"/incidents/{uuid.uuid4()}/s/incident/x"):
+        screen = client.get(url, follow_redirects=False)
+        where = (screen.headers.get("location") or "").replace(url, "/incidents/not-an-id")
+        assert (screen.status_code, where) == (gate.status_code, gate.headers.get("location", ""))
+    expected = {"signed in": 422 if roles == ("officer",) else 403}.get(state, 303)
+    assert gate.status_code == expected
+    posted = client.post(
+        "/incidents/not-an-id/s/incident/1",
+        data={"csrf_token": client.csrf, "incident.log_ref": "X"},
+        headers={"Sec-Fetch-Site": "cross-site"},
+    )
+    if state == "signed in":
+        assert posted.status_code == expected
+    session.rollback()
+    refused = [e for e in _refusals(session) if e.actor_id == user.id]
+    assert len(refused) == (4 if expected == 403 else 0)  # the gate, two screens, the post
