@@ -17,7 +17,7 @@ from app.db import SessionDep
 from app.errors import InvalidTransition
 from app.htmx import redirect
 from app.text import strip_bidi
-from app.web import render
+from app.web import PostedForm, render
 
 router = APIRouter(prefix="/admin", tags=["admin"], include_in_schema=False)
 Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
@@ -73,10 +73,14 @@ def new_user_form(request: Request, session: SessionDep, admin: Admin) -> Respon
     return _form_page(request, session, admin, UserForm(roles={Role.OFFICER}), user_id=None)
 
 
+# The two posts below are plain ``def``, their form read before (``PostedForm``): their
+# database work and the new password's hashing run in a worker thread, never on the event loop.
 @router.post("/users/new")
-async def create_user(request: Request, session: SessionDep, admin: Admin) -> Response:
+def create_user(
+    request: Request, session: SessionDep, admin: Admin, posted: PostedForm
+) -> Response:
     known = {t.id for t in users.list_teams(session=session)}
-    form = parse_user_form(await request.form(), known_teams=known, new=True)
+    form = parse_user_form(posted, known_teams=known, new=True)
     if not form.errors:
         try:
             users.create_user(
@@ -107,12 +111,12 @@ def edit_user_form(
 
 
 @router.post("/users/{user_id}")
-async def update_user(
-    request: Request, session: SessionDep, admin: Admin, user_id: uuid.UUID
+def update_user(
+    request: Request, session: SessionDep, admin: Admin, posted: PostedForm, user_id: uuid.UUID
 ) -> Response:
     view = users.view_user(session=session, user_id=user_id)
     known = {t.id for t in users.list_teams(session=session)}
-    form = parse_user_form(await request.form(), known_teams=known, new=False)
+    form = parse_user_form(posted, known_teams=known, new=False)
     form.username = view.user.username
     if form.errors:
         return _form_page(request, session, admin, form, user_id=user_id, status_code=422)

@@ -14,9 +14,10 @@ from typing import Any
 
 import anyio.to_thread
 import pytest
+from fastapi.routing import APIRoute
 from sqlmodel import Session, col, select
 
-from app.accounts import signed_in
+from app.accounts import signed_in, users
 from app.accounts.models import User, UserSession
 from app.audit.models import AuditEvent
 from app.db import get_session
@@ -230,3 +231,55 @@ def test_a_malformed_screen_url_is_refused_as_the_usual_gate_refuses_it(
     session.rollback()
     refused = [e for e in _refusals(session) if e.actor_id == user.id]
     assert len(refused) == (4 if expected == 403 else 0)  # the gate, two screens, the post
+
+
+def _routes() -> list[APIRoute]:
+    found: list[APIRoute] = []
+
+    def walk(routes: list[Any]) -> None:
+        for route in routes:
+            if isinstance(route, APIRoute):
+                found.append(route)
+            original = getattr(route, "original_router", None)  # FastAPI's included routers
+            if original is not None:
+                walk(original.routes)
+
+    walk(app.routes)
+    return found
+
+
+def test_no_route_runs_on_the_event_loop() -> None:
+    """Every route is a plain ``def`` (FastAPI runs it in a worker thread): a route written
+    ``async def`` runs its database work, and a new user's password hashing, on the event loop,
+    where every other request waits for it."""
+    routes = _routes()
+    assert len(routes) > 50
+    on_the_loop = [r.path for r in routes if asyncio.iscoroutinefunction(r.endpoint)]
+    assert on_the_loop == []
+
+
+def test_a_new_users_password_is_hashed_off_the_event_loop(
+    as_admin: Browserless, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    off: list[bool] = []
+    real = users.hash_password
+
+    def hashing(password: str) -> str:
+        try:
+            asyncio.get_running_loop()
+            off.append(False)
+        except RuntimeError:
+            off.append(True)
+        return real(password)
+
+    monkeypatch.setattr(users, "hash_password", hashing)
+    form = {
+        "username": "offloop",
+        "display_name": "PC Off Loop",
+        "collar_number": "PC 4243",
+        "password": "a long enough password",
+        "roles": ["officer"],
+        "team_id": str(make_team(session).id),
+    }
+    assert as_admin.form("/admin/users/new", form).status_code == 303
+    assert off == [True]
