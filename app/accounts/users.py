@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from app.accounts import grants, sessions, throttle
@@ -173,7 +174,11 @@ def create_user(
         password_hash=password_hash,
     )
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the same user name, added by another admin at the same moment
+        session.rollback()
+        raise UsernameTaken(name) from None
     _set_access(
         session,
         user,
