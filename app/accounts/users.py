@@ -273,7 +273,11 @@ def create_team(*, session: Session, actor: Principal, name: str) -> Team:
         raise TeamNameTaken(clean)
     team = Team(name=clean)
     session.add(team)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the same name, added by another admin at the same moment
+        session.rollback()
+        raise TeamNameTaken(clean) from None
     audit.record(
         session=session,
         action="team.created",

@@ -11,7 +11,8 @@ from sqlalchemy import Engine, event, func
 from sqlmodel import Session, select
 
 from app.accounts import users
-from app.accounts.models import Role, User
+from app.accounts.models import Role, Team, User
+from tests.concurrency import at_once
 from tests.factories import make_team, make_user, principal
 
 
@@ -64,4 +65,34 @@ def test_two_admins_adding_the_same_user_name_at_once(fresh_engine: Engine) -> N
     assert sorted(outcomes) == ["created", "taken"]
     with Session(fresh_engine) as check:
         made = check.exec(select(func.count()).select_from(User).where(User.username == "pc-new"))
+        assert made.one() == 1
+
+
+def test_two_admins_adding_the_same_team_at_once(fresh_engine: Engine) -> None:
+    """Two administrators adding the same new team at the same moment (a new shift, set up from
+    two offices): one team is made, and the other administrator is told the name is taken, as
+    when it was taken before; never a server error."""
+    with Session(fresh_engine) as setup:
+        admin_id = make_user(setup, roles=["admin"]).id
+
+    def add() -> str:
+        with Session(fresh_engine) as session:
+            actor = principal(session, session.get(User, admin_id))  # type: ignore[arg-type]
+            session.commit()
+            try:
+                users.create_team(session=session, actor=actor, name="Response Team C")
+            except users.TeamNameTaken:
+                return "taken"
+            return "created"
+
+    def looked(statement: str) -> bool:
+        return statement.lstrip().startswith("SELECT") and "team.name =" in statement
+
+    outcomes, errors = at_once(fresh_engine, looked, add, add)
+    assert errors == []
+    assert sorted(outcomes) == ["created", "taken"]
+    with Session(fresh_engine) as check:
+        made = check.exec(
+            select(func.count()).select_from(Team).where(Team.name == "Response Team C")
+        )
         assert made.one() == 1
