@@ -17,17 +17,26 @@ def at_once(
     held: Callable[[str], bool],
     *actions: Callable[[], str],
     parties: int | None = None,
+    locked_out_after: float | None = None,
 ) -> tuple[list[str], list[BaseException]]:
     """Run ``actions`` each in its own thread; every thread that runs a statement for which
     ``held(statement)`` is true waits there (once) until ``parties`` threads (all of them, by
-    default) have. Returns what each action returned, and the errors raised (none expected)."""
-    together = threading.Barrier(parties or len(actions), timeout=20)
+    default) have. Returns what each action returned, and the errors raised (none expected).
+
+    ``locked_out_after``: a fix may lock before the check, so that the second person cannot
+    reach it until the first is done; then the first waits this many seconds at most, and goes
+    on alone (and the second, arriving later, does not wait)."""
+    together = threading.Barrier(parties or len(actions), timeout=locked_out_after or 20)
     waited = threading.local()
 
     def hold(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if held(statement) and not getattr(waited, "done", False):
             waited.done = True
-            together.wait()
+            try:
+                together.wait()
+            except threading.BrokenBarrierError:
+                if locked_out_after is None:
+                    raise
 
     outcomes: list[str] = []
     errors: list[BaseException] = []

@@ -163,7 +163,10 @@ def score(
     case_id: uuid.UUID,
     scores: Mapping[str, tuple[Score, str]],
 ) -> AuditCase:
-    """Score every criterion of the rubric (yes, no or not applicable, with a comment)."""
+    """Score every criterion of the rubric (yes, no or not applicable, with a comment). The
+    case is locked before its scores are read: the same case scored twice at once (two tabs, a
+    double press) is saved in turn, the later in force, never one score added twice."""
+    session.exec(select(AuditCase).where(AuditCase.id == case_id).with_for_update()).first()
     view = get_case(session=session, coach=coach, case_id=case_id)
     missing = [c for c in rubric.load().ids() if c not in scores]
     if missing:
