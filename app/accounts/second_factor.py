@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from app.accounts import sessions, throttle, totp
@@ -76,17 +77,30 @@ def _record(
 
 
 def start_enrolment(*, session: Session, principal: Principal, ip: str = "") -> Enrolment:
-    """The secret to put in the app: the unconfirmed one already made, or a new one."""
+    """The secret to put in the app: the unconfirmed one already made, or a new one. Two
+    pages opened at the same moment (two tabs) both show the one kept."""
     row = session.get(SecondFactor, principal.id)
-    if row is not None and row.confirmed_at is not None:
-        raise AlreadyEnrolled()
     if row is None:
         row = SecondFactor(user_id=principal.id, secret=totp.new_secret())
         session.add(row)
-        _record(
-            session, "second_factor.enrolment_started", principal.id, principal.user.username, ip
-        )
-        session.commit()
+        try:
+            session.flush()
+        except IntegrityError:  # another tab started it at the same moment: show theirs
+            session.rollback()
+            row = session.exec(
+                select(SecondFactor).where(SecondFactor.user_id == principal.id)
+            ).one()
+        else:
+            _record(
+                session,
+                "second_factor.enrolment_started",
+                principal.id,
+                principal.user.username,
+                ip,
+            )
+            session.commit()
+    if row.confirmed_at is not None:
+        raise AlreadyEnrolled()
     uri = totp.provisioning_uri(row.secret, principal.user.username)
     return Enrolment(
         secret=row.secret,
