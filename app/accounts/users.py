@@ -208,6 +208,10 @@ def update_access(
     admin's own new supervision or coaching: app/accounts/grants.py)."""
     user = get_user(session=session, user_id=user_id)
     _keep_an_admin(session, user, stays_admin=Role.ADMIN in roles and user.is_active)
+    # The user's row is locked (after the administrators' rows, in the same order as
+    # set_active) before their roles and teams are replaced: two administrators saving the
+    # same user at once are saved in turn, the second replacing what the first wrote.
+    session.get(User, user_id, with_for_update=True)
     held = 0
     if user.id == actor.id:
         supervises, coaches, held = grants.hold_back_own(

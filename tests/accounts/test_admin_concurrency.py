@@ -5,14 +5,16 @@ it was taken before; never a server error."""
 from __future__ import annotations
 
 import threading
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, event, func
 from sqlmodel import Session, select
 
 from app.accounts import users
-from app.accounts.models import Role, Team, User
-from tests.concurrency import at_once
+from app.accounts.models import MembershipKind, Role, Team, TeamMembership, User, UserRole
+from tests.concurrency import at_once, until_another_waits
 from tests.factories import make_team, make_user, principal
 
 
@@ -96,3 +98,75 @@ def test_two_admins_adding_the_same_team_at_once(fresh_engine: Engine) -> None:
             select(func.count()).select_from(Team).where(Team.name == "Response Team C")
         )
         assert made.one() == 1
+
+
+def test_two_admins_saving_another_admins_access_at_once(fresh_engine: Engine) -> None:
+    """Two administrators saving a third administrator's access at the same moment (one lets
+    them supervise a team, the other lets them coach another): both are saved in turn, the
+    later one in force, whole; never a server error (on PostgreSQL the second one's roles were
+    written over the first one's and hit the primary key), and never a mix of the two."""
+    with Session(fresh_engine) as setup:
+        one, other = make_team(setup).id, make_team(setup).id
+        target = make_user(setup, roles=["admin"])
+        target_id, name, collar = target.id, target.display_name, target.collar_number
+        admins = [make_user(setup, roles=["admin"]).id for _ in range(2)]
+    wanted = {
+        "supervises": ({Role.ADMIN, Role.SUPERVISOR}, {one}, set[uuid.UUID]()),
+        "coaches": ({Role.ADMIN, Role.COACH}, set[uuid.UUID](), {other}),
+    }
+    sessions = [Session(fresh_engine) for _ in admins]
+    actors = [principal(s, s.get(User, a)) for s, a in zip(sessions, admins, strict=True)]  # type: ignore[arg-type]
+    for s in sessions:
+        s.commit()
+
+    def save(n: int, change: str) -> Callable[[], str]:
+        def run() -> str:
+            roles, supervises, coaches = wanted[change]
+            users.update_access(
+                session=sessions[n],
+                actor=actors[n],
+                user_id=target_id,
+                display_name=name,  # unchanged: only the access is edited
+                collar_number=collar,
+                roles=roles,
+                team_id=None,
+                supervises=supervises,
+                coaches=coaches,
+            )
+            return change
+
+        return run
+
+    def looked(statement: str) -> bool:  # the administrator, read before the change
+        return statement.lstrip().startswith("SELECT") and "FROM app_user" in statement
+
+    first_commit = threading.Event()
+
+    def hold_first_commit(_conn: Any) -> None:  # until the other one waits behind this one
+        if not first_commit.is_set():
+            first_commit.set()
+            until_another_waits(fresh_engine)
+
+    event.listen(fresh_engine, "commit", hold_first_commit)
+    try:
+        outcomes, errors = at_once(
+            fresh_engine, looked, save(0, "supervises"), save(1, "coaches"), locked_out_after=2
+        )
+    finally:
+        event.remove(fresh_engine, "commit", hold_first_commit)
+        for s in sessions:
+            s.close()
+    assert errors == []
+    assert sorted(outcomes) == ["coaches", "supervises"]
+    with Session(fresh_engine) as check:
+        roles = check.exec(select(UserRole.role).where(UserRole.user_id == target_id))
+        links = check.exec(select(TeamMembership).where(TeamMembership.user_id == target_id))
+        by_kind: dict[str, set[uuid.UUID]] = {}
+        for m in links:
+            by_kind.setdefault(m.kind, set()).add(m.team_id)
+        saved = (
+            {Role(r) for r in roles},
+            by_kind.get(MembershipKind.SUPERVISES, set()),
+            by_kind.get(MembershipKind.COACHES, set()),
+        )
+        assert saved in wanted.values()  # one administrator's change, whole
