@@ -111,6 +111,10 @@ def decide(*, session: Session, actor: Principal, grant_id: uuid.UUID, approve: 
         raise InvalidTransition()  # another administrator decided first
     kind = MembershipKind(grant.kind)
     if approve:
+        # The user's row locked before their access is read and added to, as by every change
+        # of access (users.update_access): two of their requests approved at the same moment
+        # are applied in turn, the role given once.
+        session.get(User, grant.user_id, with_for_update=True)
         if session.get(TeamMembership, (grant.user_id, grant.team_id, kind)) is None:
             session.add(TeamMembership(user_id=grant.user_id, team_id=grant.team_id, kind=kind))
         if session.get(UserRole, (grant.user_id, HELD[kind])) is None:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, event, func
 from sqlmodel import Session, select
 
-from app.accounts import users
+from app.accounts import grants, users
 from app.accounts.models import MembershipKind, Role, Team, TeamMembership, User, UserRole
 from tests.concurrency import at_once, until_another_waits
 from tests.factories import make_team, make_user, principal
@@ -170,3 +170,63 @@ def test_two_admins_saving_another_admins_access_at_once(fresh_engine: Engine) -
             by_kind.get(MembershipKind.COACHES, set()),
         )
         assert saved in wanted.values()  # one administrator's change, whole
+
+
+def test_two_admins_approving_one_admins_two_requests_at_once(fresh_engine: Engine) -> None:
+    """An administrator asks to supervise two teams; two other administrators each approve one
+    of the requests at the same moment: both are approved, the administrator supervises both
+    teams and holds the supervisor role once; never a server error (on PostgreSQL both gave
+    the supervisor role, and the second one hit the primary key)."""
+    with Session(fresh_engine) as setup:
+        one, other = make_team(setup).id, make_team(setup).id
+        asker = make_user(setup, roles=["admin"])
+        asker_id = asker.id
+        approvers = [make_user(setup, roles=["admin"]).id for _ in range(2)]
+        me = principal(setup, asker)
+        setup.commit()
+        users.update_access(
+            session=setup,
+            actor=me,
+            user_id=asker_id,
+            display_name=asker.display_name,
+            collar_number=asker.collar_number,
+            roles={Role.ADMIN},  # the supervisor role comes with an approval
+            team_id=None,
+            supervises={one, other},
+            coaches=set(),
+        )
+        asked = [p.grant.id for p in grants.pending(session=setup)]
+        assert len(asked) == 2
+    sessions = [Session(fresh_engine) for _ in approvers]
+    actors = [principal(s, s.get(User, a)) for s, a in zip(sessions, approvers, strict=True)]  # type: ignore[arg-type]
+    for s in sessions:
+        s.commit()
+
+    def approve(n: int) -> Callable[[], str]:
+        def run() -> str:
+            grants.decide(session=sessions[n], actor=actors[n], grant_id=asked[n], approve=True)
+            return "approved"
+
+        return run
+
+    def looked(statement: str) -> bool:  # the look for the role (not held yet)
+        return statement.lstrip().startswith("SELECT") and "FROM user_role" in statement
+
+    try:
+        outcomes, errors = at_once(fresh_engine, looked, approve(0), approve(1), locked_out_after=2)
+    finally:
+        for s in sessions:
+            s.close()
+    assert errors == []
+    assert outcomes == ["approved", "approved"]
+    with Session(fresh_engine) as check:
+        roles = check.exec(select(UserRole.role).where(UserRole.user_id == asker_id)).all()
+        assert sorted(roles) == sorted([Role.ADMIN, Role.SUPERVISOR])
+        supervised = check.exec(
+            select(TeamMembership.team_id).where(
+                TeamMembership.user_id == asker_id,
+                TeamMembership.kind == MembershipKind.SUPERVISES,
+            )
+        )
+        assert set(supervised) == {one, other}
+        assert grants.pending(session=check) == []
