@@ -4,7 +4,11 @@ for officers. A user holding any required role must enrol before doing anything 
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
 
 from app.accounts.models import Role, SecondFactor, SecondFactorRule
 from app.accounts.service import Principal
@@ -35,15 +39,26 @@ def must_enrol(*, session: Session, principal: Principal) -> bool:
 def set_required_roles(
     *, session: Session, actor: Principal, roles: set[Role], ip: str = ""
 ) -> None:
-    before = required_roles(session=session)
     now = utcnow()
+    # A role without a row takes the default: its row is made first (as it stands), so that
+    # every row can be locked before it is read: two administrators saving at once (the first
+    # time too) are saved in turn, the later one in force.
+    dialect = session.get_bind().dialect.name
+    insert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
     for role in Role:
-        row = session.get(SecondFactorRule, role.value, with_for_update=True)
-        if row is None:
-            row = SecondFactorRule(role=role, required=role in roles, updated_at=now)
-        elif row.required != (role in roles):
-            row.required, row.updated_at = role in roles, now
-        session.add(row)
+        default = {"role": role.value, "required": role in DEFAULT_REQUIRED, "updated_at": now}
+        session.execute(insert(SecondFactorRule).values(**default).on_conflict_do_nothing())
+    rows = session.exec(
+        select(SecondFactorRule)
+        .order_by(col(SecondFactorRule.role))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    before = frozenset(Role(r.role) for r in rows if r.required)
+    for row in rows:
+        if row.required != (Role(row.role) in roles):
+            row.required, row.updated_at = Role(row.role) in roles, now
+            session.add(row)
     audit.record(
         session=session,
         action="second_factor.requirement_changed",
