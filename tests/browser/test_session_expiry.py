@@ -30,9 +30,6 @@ def _start(page: Page, username: str) -> str:
     log_in(page, username)
     page.get_by_role("button", name="Start an incident").click()
     expect(page.locator("h1")).to_have_text("Incident")
-    # The page's scripts have run (the quick hide's button is theirs). Typing before they
-    # arrive is tested on its own: tests/browser/test_two_tabs.py.
-    page.wait_for_load_state()
     return page.url
 
 
@@ -103,7 +100,11 @@ def test_signing_in_again_in_place_sends_the_outbox(phone: BrowserContext) -> No
               await o.answer(u, {{"incident.log_ref": "OUTBOX-1"}}); await o.sync(); return u; }}"""
     )
     # Signed out: the draft waits in the outbox.
-    assert offline.evaluate(f"async () => (await import('{OUTBOX}')).drafts()")
+    assert offline.evaluate(f"async () => (await import('{OUTBOX}')).drafts()"), offline.evaluate(
+        f"""async () => ({{ round: (await import('{OUTBOX}')).lastRound,
+              session: (await fetch('/api/v1/session')).status,
+              summary: localStorage.getItem('tc-outbox') }})"""
+    )  # seen once (2026-12-01, not since): what the outbox knew, should it happen again
     offline.close()  # the screen itself sends it once signed in again
     field = screen.get_by_label(LOG_REF, exact=True)
     field.fill(TYPED)
@@ -161,6 +162,9 @@ def test_quick_hide_blanks_at_once_and_the_password_brings_it_back(
 ) -> None:
     page = phone.new_page()
     screen = _start(page, "officer2")
+    # The page's scripts have run (the quick hide's button is theirs; pressed before they
+    # arrive, the form locks the session and shows the unlock page instead).
+    page.wait_for_load_state()
     page.get_by_label(LOG_REF, exact=True).fill("typed before hiding")
     title = page.title()
     # The request that locks the session is held back: the screen is blank without it.
