@@ -39,14 +39,16 @@ class LastAdmin(DomainError):
 def _keep_an_admin(session: Session, user: User, *, stays_admin: bool) -> None:
     """Refuse to disable, or take the admin role from, the last active administrator. Every
     active administrator's row is locked first, so two admins demoting each other at once
-    cannot both succeed."""
+    cannot both succeed: their user rows only, in one order for everyone (two demotions at
+    once wait for each other, never for each other both)."""
     if stays_admin:
         return
     admins = session.exec(
         select(User)
         .join(UserRole, col(UserRole.user_id) == col(User.id))
         .where(UserRole.role == Role.ADMIN, col(User.is_active))
-        .with_for_update()
+        .order_by(col(User.id))
+        .with_for_update(of=User)
     ).all()
     if user in admins and len(admins) == 1:
         raise LastAdmin()

@@ -16,6 +16,7 @@ from app.accounts import grants, users
 from app.accounts.models import MembershipKind, Role, Team, TeamMembership, User, UserRole
 from tests.concurrency import at_once, until_another_waits
 from tests.factories import make_team, make_user, principal
+from tests.helpers import statements
 
 
 def test_two_admins_adding_the_same_user_name_at_once(fresh_engine: Engine) -> None:
@@ -230,3 +231,32 @@ def test_two_admins_approving_one_admins_two_requests_at_once(fresh_engine: Engi
         )
         assert set(supervised) == {one, other}
         assert grants.pending(session=check) == []
+
+
+def test_demoting_an_admin_locks_the_admins_user_rows_in_one_order(fresh_engine: Engine) -> None:
+    """The last-admin guard locks every active administrator's user row (not their role rows,
+    which the change itself then rewrites), in the same order for every administrator at work,
+    so two demotions at once queue one behind the other instead of each holding what the other
+    waits for (a deadlock: one of them refused on PostgreSQL)."""
+    with Session(fresh_engine) as session:
+        admins = [make_user(session, roles=["admin"]) for _ in range(3)]
+        actor = principal(session, admins[0])
+        target = admins[2]
+        session.commit()
+        with statements(fresh_engine) as sent:
+            users.update_access(
+                session=session,
+                actor=actor,
+                user_id=target.id,
+                display_name=target.display_name,
+                collar_number=target.collar_number,
+                roles={Role.OFFICER},
+                team_id=make_team(session).id,
+                supervises=set(),
+                coaches=set(),
+            )
+    guard = [s for s in sent if "JOIN user_role" in s and "user_role.role" in s]
+    assert len(guard) == 1, sent
+    assert "ORDER BY app_user.id" in guard[0]
+    if fresh_engine.dialect.name == "postgresql":  # SQLite locks the whole file instead
+        assert guard[0].rstrip().endswith("FOR UPDATE OF app_user"), guard[0]
