@@ -15,9 +15,10 @@ from app.accounts.models import User
 from app.accounts.service import Principal
 from app.audit import service as audit
 from app.coaching import sampling
-from app.coaching.models import Feedback
+from app.coaching.models import AuditCase, Feedback
 from app.errors import DomainError, NotFound
 from app.models_base import utcnow
+from app.referrals.addenda import SENT_AGAIN_WITHIN
 from app.referrals.models import Referral
 
 MAX_TEXT = 5000
@@ -36,7 +37,22 @@ def send(*, session: Session, coach: Principal, case_id: uuid.UUID, text: str) -
     text = text.strip()
     if not text or len(text) > MAX_TEXT:
         raise FeedbackEmpty()
+    # The case locked first: feedback sent again ("Send" pressed twice, again after an answer
+    # lost on a poor signal, two tabs) waits for the first to commit, then finds it: the same
+    # words from the same coach within a few minutes are the feedback already sent.
+    session.exec(select(AuditCase).where(AuditCase.id == case_id).with_for_update()).first()
     view = sampling.get_case(session=session, coach=coach, case_id=case_id)
+    repeat = session.exec(
+        select(Feedback).where(
+            Feedback.case_id == case_id,
+            Feedback.coach_id == coach.id,
+            Feedback.text == text,
+            col(Feedback.created_at) >= utcnow() - SENT_AGAIN_WITHIN,
+        )
+    ).first()
+    if repeat is not None:
+        session.commit()
+        return repeat
     item = Feedback(
         case_id=case_id,
         referral_id=view.referral.id,

@@ -6,6 +6,7 @@ transaction as the addendum and its audit entry; `document` is what is sent.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Final
 
 from sqlmodel import Session, col, select
@@ -14,6 +15,7 @@ from app.accounts.models import Role, User
 from app.accounts.service import Principal
 from app.audit import service as audit
 from app.errors import DomainError, InvalidTransition
+from app.models_base import utcnow
 from app.referrals import access
 from app.referrals.document import person
 from app.referrals.document_answers import iso
@@ -27,6 +29,7 @@ from app.referrals.models import (
 from app.referrals.service import ReferralNotFound
 
 MAX_LENGTH = 5000
+SENT_AGAIN_WITHIN: Final = timedelta(minutes=15)  # the same words again: the same addendum
 DOCUMENT_TYPE: Final = "addendum"
 SCHEMA_NAME: Final = "addendum-v1"
 
@@ -58,6 +61,21 @@ def add(
         raise AddendumInvalid()
     if not may_add(principal, referral):
         raise InvalidTransition()
+    # Sent again: "Send" pressed twice, or pressed again after the answer was lost on a poor
+    # signal (two tabs too). The same words from the same person within a few minutes are the
+    # one addendum already kept and queued, not a second one for the MASH to read. Read under
+    # the referral's lock: a second press waits for the first to commit, then finds it.
+    repeat = session.exec(
+        select(Addendum).where(
+            Addendum.referral_id == referral.id,
+            Addendum.author_id == principal.id,
+            Addendum.text == clean,
+            col(Addendum.created_at) >= utcnow() - SENT_AGAIN_WITHIN,
+        )
+    ).first()
+    if repeat is not None:
+        session.commit()
+        return repeat
     addendum = Addendum(referral_id=referral.id, author_id=principal.id, text=clean)
     session.add(addendum)
     session.flush()  # the delivery's foreign key needs the addendum row first
