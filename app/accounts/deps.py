@@ -154,7 +154,9 @@ class Pending:
     (``principal()``): the CSRF token of a state-changing request, then the same checks as
     ``require_roles``. For what an officer does most (each checklist screen, each autosave):
     the lookup then costs no trip of its own to the thread pool and back (about 0.1 ms of a
-    2 ms screen)."""
+    2 ms screen). Such a route takes its path values as ``str`` and parses them after
+    ``principal()`` (app/checklist/routes.py ``_asked``): a typed one would be refused as
+    malformed before anyone is checked."""
 
     request: Request
     session: Session
