@@ -160,3 +160,32 @@ def test_a_server_error_is_not_the_officers_to_fix(phone_v2: BrowserContext) -> 
     page.unroute("**/api/v1/incidents/*/answers")
     assert _outbox(page, "return o.sync();") == []
     assert _server(page, draft["id"])["answers"]["incident.log_ref"] == "SERVER-ERROR"
+
+
+def test_a_refused_draft_can_be_removed_from_the_phone_after_a_warning(
+    phone_v2: BrowserContext,
+) -> None:
+    """A draft the server keeps refusing would otherwise wait on the phone for ever: the officer
+    may remove it, asked first (what it holds was not sent), and may change their mind."""
+    page = phone_v2.new_page()
+    log_in(page, "officer1")
+    page.goto("/offline")
+    wait_for_control(page)
+    draft = _outbox(page, SENT, {"incident.log_ref": "R" * 60})  # refused: too long
+    assert draft["problem"] == {"status": 422, "error": "invalid_answers"}
+    page.reload()
+    problem = page.locator("#tc-problems")
+    problem.get_by_role("button", name="Remove it from this phone").click()
+    warning = problem.get_by_text("The answers kept here that the server did not take will be lost")
+    expect(warning).to_be_focused()
+    assert_accessible(page)
+    problem.get_by_role("button", name="No, keep it").click()
+    expect(warning).to_be_hidden()
+    assert len(_outbox(page, "return o.drafts();")) == 1  # kept
+    problem.get_by_role("button", name="Remove it from this phone").click()
+    problem.get_by_role("button", name="Yes, remove it").click()
+    expect(page.locator("#tc-problems")).to_have_count(0)
+    expect(page.locator("#tc-offline-title")).to_be_focused()
+    assert _outbox(page, "return o.drafts();") == []
+    # The server keeps what it had accepted: the incident itself (made before its answers).
+    assert _server(page, draft["id"])["id"] == draft["id"]

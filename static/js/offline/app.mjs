@@ -1,6 +1,6 @@
 // Think Child offline app: where things stand (signal, what is waiting, last sent, what could not
 // be sent: status.mjs), and the outbox sent whenever the signal is back (outbox.mjs).
-import { drafts, keepSending, lastRound, sync } from "/static/js/offline/outbox.mjs";
+import { discard, drafts, keepSending, lastRound, sync } from "/static/js/offline/outbox.mjs";
 import { draw } from "/static/js/offline/status.mjs";
 
 const connection = document.getElementById("tc-connection");
@@ -24,6 +24,47 @@ const WHY = {
   422: "Some answers were not accepted. Open it to correct them.",
 };
 
+// Drafts whose removal the officer has asked for and not yet confirmed (kept across redraws).
+const confirming = new Set();
+
+function button(text, classes, onClick) {
+  const b = Object.assign(document.createElement("button"), { type: "button", textContent: text });
+  b.className = `govuk-button ${classes}`;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+// Removing a refused draft from this phone: asked, then confirmed, never in one tap (what it
+// holds was not sent and is gone once removed).
+function removal(d, name) {
+  const box = document.createElement("div");
+  box.className = "govuk-button-group";
+  if (!confirming.has(d.client_uuid)) {
+    box.append(button("Remove it from this phone", "govuk-button--secondary", () => {
+      confirming.add(d.client_uuid);
+      problems().then(() => document.getElementById(`tc-remove-${d.client_uuid}`)?.focus());
+    }));
+    return [box];
+  }
+  const warning = Object.assign(document.createElement("p"), {
+    id: `tc-remove-${d.client_uuid}`, tabIndex: -1, className: "govuk-body govuk-!-font-weight-bold",
+    textContent: `Remove ${name.charAt(0).toLowerCase() + name.slice(1)} from this phone? The answers kept here that the server did not take will be lost. What the server already holds stays.`,
+  });
+  box.append(
+    button("Yes, remove it", "govuk-button--warning", async () => {
+      confirming.delete(d.client_uuid);
+      await discard(d.client_uuid);
+      await problems();
+      document.getElementById("tc-offline-title")?.focus();
+    }),
+    button("No, keep it", "govuk-button--secondary", () => {
+      confirming.delete(d.client_uuid);
+      problems().catch(() => {});
+    }),
+  );
+  return [warning, box];
+}
+
 async function problems() {
   let list = document.getElementById("tc-problems");
   const stuck = (await drafts()).filter((d) => d.problem);
@@ -42,6 +83,7 @@ async function problems() {
       if (d.id && WHY[d.problem.status]) {
         li.append(Object.assign(document.createElement("a"), { className: "govuk-link", href: `/incidents/${d.id}`, textContent: "Open it" }));
       }
+      li.append(...removal(d, name));
       return li;
     }),
   );

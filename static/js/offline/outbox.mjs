@@ -87,6 +87,16 @@ export async function answer(clientUuid, changes, whole = null) {
   await note();
 }
 
+// The officer's choice, for a draft the server would not take (and only such a draft): what
+// waits for it on this phone is removed. The server keeps whatever it accepted before.
+export async function discard(clientUuid) {
+  await locked(async () => {
+    const d = await store.get(DRAFT + clientUuid);
+    if (d && d.problem) await store.remove(DRAFT + clientUuid);
+  });
+  await note();
+}
+
 export async function close(clientUuid, reason) {
   await modify(clientUuid, (d) => {
     d.close_reason = reason;
