@@ -21,24 +21,14 @@ from tests.helpers import statements
 
 def test_two_admins_adding_the_same_user_name_at_once(fresh_engine: Engine) -> None:
     with Session(fresh_engine) as setup:
-        admin = make_user(setup, roles=["admin"])
+        admin_id = make_user(setup, roles=["admin"]).id
         team_id = make_team(setup).id
-        admin_id = admin.id
-    # Both have looked for the name (and found none) before either adds it.
-    both_looked = threading.Barrier(2, timeout=20)
 
-    def hold(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().startswith("SELECT") and "app_user.username =" in statement:
-            both_looked.wait()
-
-    outcomes: list[str] = []
-    errors: list[BaseException] = []
-
-    def add() -> None:
-        try:
-            with Session(fresh_engine) as session:
-                actor = principal(session, session.get(User, admin_id))  # type: ignore[arg-type]
-                session.commit()
+    def add() -> str:
+        with Session(fresh_engine) as session:
+            actor = principal(session, session.get(User, admin_id))  # type: ignore[arg-type]
+            session.commit()
+            try:
                 users.create_user(
                     session=session,
                     actor=actor,
@@ -49,21 +39,14 @@ def test_two_admins_adding_the_same_user_name_at_once(fresh_engine: Engine) -> N
                     roles={Role.OFFICER},
                     team_id=team_id,
                 )
-                outcomes.append("created")
-        except users.UsernameTaken:
-            outcomes.append("taken")
-        except BaseException as exc:  # reported below, in the test's own thread
-            errors.append(exc)
+            except users.UsernameTaken:
+                return "taken"
+            return "created"
 
-    event.listen(fresh_engine, "after_cursor_execute", hold)
-    try:
-        threads = [threading.Thread(target=add) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
-    finally:
-        event.remove(fresh_engine, "after_cursor_execute", hold)
+    def looked(statement: str) -> bool:  # both look for the name (and find none) first
+        return statement.lstrip().startswith("SELECT") and "app_user.username =" in statement
+
+    outcomes, errors = at_once(fresh_engine, looked, add, add)
     assert errors == []
     assert sorted(outcomes) == ["created", "taken"]
     with Session(fresh_engine) as check:

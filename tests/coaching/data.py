@@ -250,3 +250,27 @@ def build(session: Session) -> World:
     )
     session.commit()
     return World(a, b, c, officer_a, officer_b, officer_c, i, r)
+
+
+def one_case(session: Session) -> tuple[uuid.UUID, uuid.UUID]:
+    """The data set, a coach of teams A and B, and one case of a sample drawn over the force:
+    (the coach's id, the case's id). For tests of what coaches do to one case."""
+    from sqlmodel import select
+
+    from app.coaching import sampling
+    from app.coaching.models import AuditCase
+    from tests.factories import principal
+
+    world = build(session)
+    coach = make_user(session, roles=["coach"], coaches=[world.a, world.b])
+    sample = sampling.create(
+        session=session,
+        coach=principal(session, coach),
+        scope=world.force(),
+        period=PERIOD,
+        size=3,
+        seed=1,
+    )
+    case_id = session.exec(select(AuditCase.id).where(AuditCase.sample_id == sample.id)).first()
+    assert case_id is not None
+    return coach.id, case_id

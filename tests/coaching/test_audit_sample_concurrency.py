@@ -8,31 +8,20 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from app.accounts.models import User
 from app.coaching import rubric, sampling
 from app.coaching.models import AuditCase, AuditScore, Score
 from app.models_base import utcnow
-from tests.coaching.data import PERIOD, build
+from tests.coaching.data import one_case
 from tests.concurrency import at_once
-from tests.factories import make_user, principal
+from tests.factories import principal
 
 pytestmark = pytest.mark.db
 
 
 def test_the_same_case_scored_from_two_tabs_at_once(fresh_engine: Engine) -> None:
     with Session(fresh_engine) as setup:
-        world = build(setup)
-        coach_user = make_user(setup, roles=["coach"], coaches=[world.a, world.b])
-        coach_id = coach_user.id
-        sample = sampling.create(
-            session=setup,
-            coach=principal(setup, coach_user),
-            scope=world.force(),
-            period=PERIOD,
-            size=3,
-            seed=1,
-        )
-        case_id = setup.exec(select(AuditCase.id).where(AuditCase.sample_id == sample.id)).first()
-        assert case_id is not None
+        coach_id, case_id = one_case(setup)
     criteria = rubric.load().ids()
     sent = {
         "first": {c: (Score.YES, "first tab") for c in criteria},
@@ -41,7 +30,7 @@ def test_the_same_case_scored_from_two_tabs_at_once(fresh_engine: Engine) -> Non
 
     def score(tab: str) -> str:
         with Session(fresh_engine) as session:
-            coach = principal(session, session.get(type(coach_user), coach_id))  # type: ignore[arg-type]
+            coach = principal(session, session.get(User, coach_id))  # type: ignore[arg-type]
             session.commit()
             sampling.score(session=session, coach=coach, case_id=case_id, scores=sent[tab])
             return tab

@@ -12,30 +12,13 @@ from sqlmodel import Session, func, select
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
-from app.coaching import feedback, sampling
-from app.coaching.models import AuditCase, Feedback
-from tests.coaching.data import PERIOD, build
+from app.coaching import feedback
+from app.coaching.models import Feedback
+from tests.coaching.data import one_case
 from tests.concurrency import at_once
-from tests.factories import make_user, principal
+from tests.factories import principal
 
 pytestmark = pytest.mark.db
-
-
-def _case(session: Session) -> tuple[uuid.UUID, uuid.UUID]:
-    """A coach of both teams and one case of a drawn sample: (coach id, case id)."""
-    world = build(session)
-    coach = make_user(session, roles=["coach"], coaches=[world.a, world.b])
-    sample = sampling.create(
-        session=session,
-        coach=principal(session, coach),
-        scope=world.force(),
-        period=PERIOD,
-        size=3,
-        seed=1,
-    )
-    case_id = session.exec(select(AuditCase.id).where(AuditCase.sample_id == sample.id)).first()
-    assert case_id is not None
-    return coach.id, case_id
 
 
 def _counts(session: Session, case_id: uuid.UUID) -> tuple[int, int]:
@@ -51,7 +34,7 @@ def _counts(session: Session, case_id: uuid.UUID) -> tuple[int, int]:
 
 
 def test_the_same_feedback_sent_twice_reaches_the_officer_once(session: Session) -> None:
-    coach_id, case_id = _case(session)
+    coach_id, case_id = one_case(session)
     coach = principal(session, session.get(User, coach_id))  # type: ignore[arg-type]
     words = "Well recorded: her own words, and who was present."
     first = feedback.send(session=session, coach=coach, case_id=case_id, text=words)
@@ -65,7 +48,7 @@ def test_the_same_feedback_sent_twice_reaches_the_officer_once(session: Session)
 
 def test_the_same_feedback_sent_from_two_tabs_at_once(fresh_engine: Engine) -> None:
     with Session(fresh_engine) as setup:
-        coach_id, case_id = _case(setup)
+        coach_id, case_id = one_case(setup)
 
     def send() -> str:
         with Session(fresh_engine) as session:
