@@ -14,7 +14,7 @@ from typing import Any
 
 import anyio.to_thread
 import pytest
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from sqlmodel import Session, col, select
 
 from app.accounts import signed_in, users
@@ -233,26 +233,15 @@ def test_a_malformed_screen_url_is_refused_as_the_usual_gate_refuses_it(
     assert len(refused) == (4 if expected == 403 else 0)  # the gate, two screens, the post
 
 
-def _routes() -> list[APIRoute]:
-    found: list[APIRoute] = []
-
-    def walk(routes: list[Any]) -> None:
-        for route in routes:
-            if isinstance(route, APIRoute):
-                found.append(route)
-            original = getattr(route, "original_router", None)  # FastAPI's included routers
-            if original is not None:
-                walk(original.routes)
-
-    walk(app.routes)
-    return found
-
-
 def test_no_route_runs_on_the_event_loop() -> None:
     """Every route is a plain ``def`` (FastAPI runs it in a worker thread): a route written
     ``async def`` runs its database work, and a new user's password hashing, on the event loop,
     where every other request waits for it."""
-    routes = _routes()
+    routes = [
+        c.original_route
+        for c in iter_route_contexts(app.routes)
+        if isinstance(c.original_route, APIRoute)
+    ]
     assert len(routes) > 50
     on_the_loop = [r.path for r in routes if asyncio.iscoroutinefunction(r.endpoint)]
     assert on_the_loop == []
